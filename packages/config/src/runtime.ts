@@ -1,0 +1,56 @@
+/**
+ * The contract between the infrastructure and the service container: the timings, paths and
+ * names that both sides must agree on. The stacks read these to configure the ALB, the target
+ * group and the task definition; services/bun-api reads them for its defaults. Change a value
+ * here and both sides move together.
+ */
+
+/** ALB idle timeout. The app's keep-alive must outlast it, or clients see 502s. */
+export const ALB_IDLE_TIMEOUT_SECONDS = 60;
+
+/** Bun.serve idleTimeout: longer than the ALB's (Bun's maximum is 255). */
+export const APP_IDLE_TIMEOUT_SECONDS = 75;
+
+/**
+ * How long the ALB drains a target before ECS stops the task. ECS waits for draining to finish
+ * before sending SIGTERM, so this bounds how long a deploy waits per task. AWS suggests 5-30 s for
+ * APIs whose requests finish in well under a second.
+ */
+export const DEREGISTRATION_DELAY_SECONDS = 15;
+
+/** Time the app gives in-flight requests after SIGTERM before it exits. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Time ECS waits after SIGTERM before SIGKILL. Must exceed the drain timeout (Fargate max 120). */
+export const STOP_TIMEOUT_SECONDS = 30;
+
+/** Seconds ECS ignores failing ALB health checks after a task starts. */
+export const HEALTH_CHECK_GRACE_PERIOD_SECONDS = 30;
+
+/** Liveness: used by the container health check. */
+export const LIVENESS_PATH = "/healthz";
+
+/** Readiness: used by the ALB target group; 503 while starting or draining. */
+export const READINESS_PATH = "/readyz";
+
+/** Where the service binary lives in the image (the Dockerfile's ENTRYPOINT). */
+export const CONTAINER_BINARY = "/app/server";
+
+/** Argument that turns the binary into its own health check client (exit 0 healthy, 1 not). */
+export const HEALTHCHECK_ARG = "--healthcheck";
+
+/** Non-root user the image runs as (distroless "nonroot"); the task definition enforces it too. */
+export const CONTAINER_USER = "65532:65532";
+
+/** Default container port. */
+export const DEFAULT_CONTAINER_PORT = 8080;
+
+/** Environment variables the platform sets on every service container. */
+export const ENV = {
+  port: "PORT",
+  logLevel: "LOG_LEVEL",
+  serviceName: "SERVICE_NAME",
+  appVersion: "APP_VERSION",
+  environment: "ENVIRONMENT",
+  drainTimeoutMs: "DRAIN_TIMEOUT_MS",
+} as const;
