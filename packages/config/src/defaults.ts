@@ -1,0 +1,64 @@
+import { DEFAULT_CONTAINER_PORT } from "./runtime";
+import type { EnvironmentConfig, ServiceConfig } from "./types";
+import type { ResolvedEnvironment, ResolvedService } from "./resolved";
+
+/** Right-sized by default: 0.25 vCPU / 0.5 GB is plenty for a Bun API at startup scale. */
+export const DEFAULT_CPU = 256;
+export const DEFAULT_MEMORY_MIB = 512;
+
+/** Applies defaults: environment override, then the service entry, then the platform default. */
+export function resolveService(env: EnvironmentConfig, svc: ServiceConfig): ResolvedService {
+  const o = env.services?.[svc.name] ?? {};
+  const minTasks = o.minTasks ?? svc.minTasks ?? 1;
+  return {
+    name: svc.name,
+    kind: svc.kind,
+    source: svc.source,
+    containerPort: svc.containerPort ?? DEFAULT_CONTAINER_PORT,
+    healthCheckPath: svc.healthCheckPath,
+    command: svc.command,
+    cpu: o.cpu ?? svc.cpu ?? DEFAULT_CPU,
+    memoryMiB: o.memoryMiB ?? svc.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    sizeReason: o.sizeReason ?? svc.sizeReason,
+    architecture: o.architecture ?? svc.architecture ?? "ARM64",
+    minTasks,
+    maxTasks: o.maxTasks ?? svc.maxTasks ?? Math.max(2, minTasks),
+    desiredTasks: o.desiredTasks ?? svc.desiredTasks ?? minTasks,
+    spotShare: o.spotShare ?? svc.spotShare ?? env.spotShare ?? 0,
+    // Environment-level variables extend, not replace, the service's own.
+    environment: { ...(svc.environment ?? {}), ...(o.environment ?? {}) },
+    secrets: { ...(svc.secrets ?? {}), ...(o.secrets ?? {}) },
+    logLevel: o.logLevel ?? svc.logLevel ?? env.logLevel ?? "info",
+    enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
+    schedule: o.schedule ?? svc.schedule,
+    routing: o.routing ?? svc.routing,
+  };
+}
+
+export function resolveEnvironment(
+  project: string,
+  name: string,
+  env: EnvironmentConfig,
+  services: readonly ServiceConfig[],
+): ResolvedEnvironment {
+  return {
+    name,
+    project,
+    region: env.region,
+    allowedAccountIds: env.allowedAccountIds,
+    vpcCidr: env.vpcCidr,
+    azCount: env.azCount ?? 2,
+    natStrategy: env.natStrategy ?? "single",
+    vpcEndpoints: env.vpcEndpoints ?? [],
+    certificate: env.certificate,
+    logRetentionDays: env.logRetentionDays ?? 30,
+    flowLogs: env.flowLogs ?? false,
+    deletionProtection: env.deletionProtection ?? false,
+    albAccessLogs: env.albAccessLogs ?? false,
+    spotShare: env.spotShare ?? 0,
+    logLevel: env.logLevel ?? "info",
+    enableExec: env.enableExec ?? false,
+    stateBucket: env.stateBucket,
+    services: services.map((svc) => resolveService(env, svc)),
+  };
+}

@@ -1,0 +1,51 @@
+import type { EnvironmentConfig } from "./types";
+
+/**
+ * The environments. Add one by adding an entry: its stacks (`<name>-network`, `<name>-cluster`,
+ * `<name>-<service>`) appear at the next synth. Replace the account IDs with your own: deploys
+ * refuse any other account.
+ */
+export const environments: Readonly<Record<string, EnvironmentConfig>> = {
+  dev: {
+    region: "us-east-1",
+    allowedAccountIds: ["111111111111"],
+    vpcCidr: "10.10.0.0/16",
+    // No NAT gateway and no interface endpoints: tasks get public IPs (still reachable only from
+    // the ALB). This keeps dev around $30 a month.
+    natStrategy: "none",
+    logRetentionDays: 7,
+    spotShare: 1,
+    logLevel: "debug",
+    enableExec: true,
+  },
+  staging: {
+    region: "us-east-1",
+    allowedAccountIds: ["222222222222"],
+    vpcCidr: "10.20.0.0/16",
+    natStrategy: "single",
+    vpcEndpoints: ["s3"],
+    logRetentionDays: 30,
+    spotShare: 0.5,
+    services: {
+      "bun-api": { minTasks: 1, maxTasks: 4 },
+    },
+  },
+  prod: {
+    region: "us-east-1",
+    allowedAccountIds: ["333333333333"],
+    vpcCidr: "10.30.0.0/16",
+    natStrategy: "per-az",
+    vpcEndpoints: ["s3", "ecr-api", "ecr-dkr", "logs"],
+    certificate: { domainName: "api.example.com" },
+    logRetentionDays: 90,
+    flowLogs: true,
+    deletionProtection: true,
+    albAccessLogs: true,
+    // Minimum capacity runs on demand; half of any scale-out runs on spot.
+    spotShare: 0.5,
+    stateBucket: "bun-fargate-prod-tfstate",
+    services: {
+      "bun-api": { minTasks: 2, maxTasks: 10 },
+    },
+  },
+};

@@ -1,0 +1,11 @@
+export * from "./types";
+export * from "./resolved";
+export * from "./errors";
+export * from "./fargate";
+export * from "./cidr";
+export * from "./names";
+export { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
+export { LOG_RETENTION_DAYS } from "./validate-environment";
+export { loadConfig, selectedEnvironments, type LoadOptions, type LoadedConfig } from "./load";
+export { defaultConfig } from "./platform";
+export * as runtime from "./runtime";

@@ -1,0 +1,56 @@
+import type {
+  Architecture,
+  CertificateConfig,
+  LogLevel,
+  NatStrategy,
+  RoutingConfig,
+  SecretRef,
+  ServiceKind,
+  VpcEndpointName,
+} from "./types";
+
+/** A service with every default applied for one environment. */
+export interface ResolvedService {
+  readonly name: string;
+  readonly kind: ServiceKind;
+  readonly source: string;
+  readonly containerPort: number;
+  readonly healthCheckPath: string | undefined;
+  readonly command: readonly string[] | undefined;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly sizeReason: string | undefined;
+  readonly architecture: Architecture;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly desiredTasks: number;
+  readonly spotShare: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, SecretRef>>;
+  readonly logLevel: LogLevel;
+  readonly enableExec: boolean;
+  readonly schedule: string | undefined;
+  readonly routing: RoutingConfig | undefined;
+}
+
+/** An environment with every default applied and its services resolved. */
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly project: string;
+  readonly region: string;
+  readonly allowedAccountIds: readonly string[];
+  readonly vpcCidr: string;
+  readonly azCount: number;
+  readonly natStrategy: NatStrategy;
+  readonly vpcEndpoints: readonly VpcEndpointName[];
+  readonly certificate: CertificateConfig | undefined;
+  readonly logRetentionDays: number;
+  readonly flowLogs: boolean;
+  readonly deletionProtection: boolean;
+  readonly albAccessLogs: boolean;
+  readonly spotShare: number;
+  readonly logLevel: LogLevel;
+  readonly enableExec: boolean;
+  readonly stateBucket: string | undefined;
+  readonly services: readonly ResolvedService[];
+}
