@@ -34,6 +34,9 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 export function subnetCidr(parent: string, newBits: number, index: number): string {
   const p = parseCidr(parent);
   if (!p) throw new Error(`subnetCidr: "${parent}" is not a valid IPv4 CIDR`);
+  if (!Number.isInteger(newBits) || newBits < 0 || !Number.isInteger(index)) {
+    throw new Error(`subnetCidr: newBits (${newBits}) and index (${index}) must be whole numbers, newBits at least 0`);
+  }
   const prefix = p.prefix + newBits;
   if (prefix > 28 || index < 0 || index >= 2 ** newBits) {
     throw new Error(`subnetCidr: block ${index} of /${prefix} does not fit in ${parent}`);
