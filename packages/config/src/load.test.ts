@@ -1,0 +1,303 @@
+import { ConfigError, formatIssue } from "./errors";
+import { loadConfig, selectedEnvironments } from "./load";
+import { defaultConfig } from "./platform";
+import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
+
+// ---- a small factory: one valid environment ("sandbox") with one valid web service ("orders") ----
+
+const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
+  name: "orders",
+  kind: "web",
+  source: "services/orders",
+  healthCheckPath: "/readyz",
+  routing: { priority: 10, pathPatterns: ["/orders/*"] },
+  ...overrides,
+});
+
+const environment = (overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
+  region: "eu-west-1",
+  allowedAccountIds: ["123456789012"],
+  vpcCidr: "10.40.0.0/16",
+  ...overrides,
+});
+
+function configWith(
+  overrides: {
+    project?: string;
+    env?: Partial<EnvironmentConfig>;
+    service?: Partial<ServiceConfig>;
+    environments?: Record<string, EnvironmentConfig>;
+    services?: ServiceConfig[];
+  } = {},
+): PlatformConfig {
+  return {
+    project: overrides.project ?? "shop",
+    environments: overrides.environments ?? { sandbox: environment(overrides.env) },
+    services: overrides.services ?? [service(overrides.service)],
+  };
+}
+
+function failure(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected a ConfigError, but the configuration loaded");
+}
+
+const invalid = (value: unknown): never => value as never;
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the shipped configuration", () => {
+  const loaded = loadConfig();
+  const env = (name: string) => {
+    const found = loaded.environments.find((e) => e.name === name);
+    if (!found) throw new Error(`environment ${name} not loaded`);
+    return found;
+  };
+  const api = (name: string) => {
+    const found = env(name).services.find((s) => s.name === "bun-api");
+    if (!found) throw new Error(`bun-api not resolved in ${name}`);
+    return found;
+  };
+
+  test("loads dev, staging and prod by default, from defaultConfig", () => {
+    expect(loaded.project).toBe(defaultConfig.project);
+    expect(loaded.environments.map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+    expect(loadConfig(defaultConfig)).toEqual(loaded);
+  });
+
+  test("every environment resolves every service", () => {
+    for (const e of loaded.environments) {
+      expect(e.project).toBe(loaded.project);
+      expect(e.services.map((s) => s.name)).toEqual(defaultConfig.services.map((s) => s.name));
+    }
+  });
+
+  test("dev: all spot, no NAT, short retention, debug logs, exec on, plain HTTP", () => {
+    expect(env("dev")).toMatchObject({
+      region: "us-east-1",
+      allowedAccountIds: ["111111111111"],
+      vpcCidr: "10.10.0.0/16",
+      azCount: 2,
+      natStrategy: "none",
+      vpcEndpoints: [],
+      certificate: undefined,
+      logRetentionDays: 7,
+      flowLogs: false,
+      deletionProtection: false,
+      albAccessLogs: false,
+      spotShare: 1,
+      logLevel: "debug",
+      enableExec: true,
+      stateBucket: undefined,
+    });
+    expect(api("dev")).toEqual({
+      name: "bun-api",
+      kind: "web",
+      source: "services/bun-api",
+      containerPort: 8080,
+      healthCheckPath: "/readyz",
+      command: undefined,
+      cpu: 256,
+      memoryMiB: 512,
+      sizeReason: undefined,
+      architecture: "ARM64",
+      minTasks: 1,
+      maxTasks: 4,
+      desiredTasks: 1,
+      spotShare: 1,
+      environment: {},
+      secrets: {},
+      logLevel: "debug",
+      enableExec: true,
+      schedule: undefined,
+      routing: { priority: 100, pathPatterns: ["/*"] },
+    });
+  });
+
+  test("staging: single NAT, S3 endpoint, half spot, platform defaults for logs and exec", () => {
+    expect(env("staging")).toMatchObject({
+      natStrategy: "single",
+      vpcEndpoints: ["s3"],
+      azCount: 2,
+      logRetentionDays: 30,
+      spotShare: 0.5,
+      logLevel: "info",
+      enableExec: false,
+      deletionProtection: false,
+    });
+    expect(api("staging")).toMatchObject({ minTasks: 1, maxTasks: 4, desiredTasks: 1, spotShare: 0.5, logLevel: "info", enableExec: false });
+  });
+
+  test("prod: NAT per AZ, endpoints, HTTPS, protection, access and flow logs, >= 2 tasks on >= 2 AZs", () => {
+    const prod = env("prod");
+    expect(prod).toMatchObject({
+      natStrategy: "per-az",
+      vpcEndpoints: ["s3", "ecr-api", "ecr-dkr", "logs"],
+      certificate: { domainName: "api.example.com" },
+      logRetentionDays: 90,
+      flowLogs: true,
+      deletionProtection: true,
+      albAccessLogs: true,
+      enableExec: false,
+      stateBucket: "bun-fargate-prod-tfstate",
+    });
+    expect(prod.azCount).toBeGreaterThanOrEqual(2);
+    expect(api("prod")).toMatchObject({ cpu: 256, memoryMiB: 512, minTasks: 2, maxTasks: 10, desiredTasks: 2, enableExec: false });
+    for (const s of prod.services) expect(s.minTasks).toBeGreaterThanOrEqual(2);
+  });
+
+  test("environments use distinct accounts and non-overlapping ranges", () => {
+    const accounts = loaded.environments.flatMap((e) => e.allowedAccountIds);
+    expect(new Set(accounts).size).toBe(accounts.length);
+    expect(new Set(loaded.environments.map((e) => e.vpcCidr)).size).toBe(3);
+  });
+});
+
+describe("selecting environments", () => {
+  test("`only` returns just the named environments", () => {
+    expect(loadConfig(defaultConfig, { only: ["prod"] }).environments.map((e) => e.name)).toEqual(["prod"]);
+    expect(loadConfig(defaultConfig, { only: ["prod", "dev"] }).environments.map((e) => e.name).sort()).toEqual(["dev", "prod"]);
+  });
+
+  test("a selected environment resolves the same as in a full load", () => {
+    const full = loadConfig().environments.find((e) => e.name === "staging");
+    expect(loadConfig(defaultConfig, { only: ["staging"] }).environments).toEqual([full]);
+  });
+
+  test("`only` still validates the whole configuration", () => {
+    const config = configWith({
+      environments: { good: environment(), bad: environment({ vpcCidr: "10.50.0.0/16", region: "nowhere" }) },
+    });
+    const error = failure(() => loadConfig(config, { only: ["good"] }));
+    expect(error.issues.map((i) => [i.where, i.field])).toEqual([["bad", "region"]]);
+  });
+
+  test("an unknown environment name fails, naming it and listing the configured ones", () => {
+    const error = failure(() => loadConfig(defaultConfig, { only: ["qa"] }));
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toContain('config: environment = "qa": unknown environment; configured: dev, staging, prod');
+  });
+
+  test("every unknown name is reported, known ones are not", () => {
+    const error = failure(() => loadConfig(defaultConfig, { only: ["dev", "qa", "Prod"] }));
+    expect(error.issues.map((i) => i.value)).toEqual(["qa", "Prod"]);
+  });
+
+  test.each([
+    [undefined, undefined],
+    ["", undefined],
+    [" , ,", undefined],
+    ["prod", ["prod"]],
+    [" dev, prod ,,staging ", ["dev", "prod", "staging"]],
+  ])("selectedEnvironments(%j) = %j", (value, expected) => {
+    expect(selectedEnvironments(value)).toEqual(expected);
+  });
+});
+
+describe("platform-wide checks", () => {
+  test("the factory's baseline configuration is valid", () => {
+    const loaded = loadConfig(configWith());
+    expect(loaded.project).toBe("shop");
+    expect(loaded.environments.map((e) => e.name)).toEqual(["sandbox"]);
+  });
+
+  test("an override for an unknown service fails, naming environment, service and the configured ones", () => {
+    const config = configWith({ env: { services: { "order": { minTasks: 2 } } } });
+    const error = failure(() => loadConfig(config));
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toContain('sandbox: services.order = "order": overrides an unknown service; configured: orders');
+  });
+
+  test("duplicate service names fail", () => {
+    const config = configWith({
+      services: [service(), service({ kind: "worker", source: "services/other", routing: undefined, healthCheckPath: undefined })],
+    });
+    const error = failure(() => loadConfig(config));
+    expect(error.issues).toEqual([
+      { where: "config", field: "services.name", value: "orders", problem: "duplicate service name; each service needs its own" },
+    ]);
+  });
+
+  test.each(["Shop", "sh", "shop_front", "1shop", "-shop", "shop-", "a-very-long-project", "shöp"])(
+    "an invalid project name %j fails and says what is allowed",
+    (project) => {
+      const error = failure(() => loadConfig(configWith({ project })));
+      const line = formatIssue(error.issues.find((i) => i.field === "project")!);
+      expect(line).toBe(
+        `config: project = ${JSON.stringify(project)}: must be 3-16 lower-case letters, digits and hyphens, starting with a letter`,
+      );
+      expect(error.message).toContain(line);
+    },
+  );
+
+  test.each(["abc", "shop-2", "abcdefghijklmnop"])("the project name %j is accepted", (project) => {
+    expect(loadConfig(configWith({ project })).project).toBe(project);
+  });
+
+  test.each(["Orders", "o", "orders_api", "9orders", "orders-", "a-service-name-of-25-char"])(
+    "an invalid service name %j fails",
+    (name) => {
+      const error = failure(() => loadConfig(configWith({ service: { name } })));
+      expect(error.message).toContain(`config: services.name = ${JSON.stringify(name)}: must be 2-24 lower-case letters`);
+    },
+  );
+});
+
+describe("ConfigError", () => {
+  test("lists every problem at once: two bad fields give two issues", () => {
+    const error = failure(() => loadConfig(configWith({ env: { vpcCidr: "10.40.0.1/16" }, service: { cpu: 300 } })));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("ConfigError");
+    expect(error.issues).toHaveLength(2);
+    expect(error.issues.map((i) => `${i.where}: ${i.field}`).sort()).toEqual(
+      ['sandbox / service "orders": cpu/memoryMiB', "sandbox: vpcCidr"].sort(),
+    );
+    expect(error.message.split("\n")[0]).toBe("Invalid configuration (2 problems); nothing was synthesized:");
+    for (const issue of error.issues) expect(error.message).toContain(`  - ${formatIssue(issue)}`);
+  });
+
+  test("collects problems across environments, services and platform-wide values", () => {
+    const config = configWith({
+      project: "X",
+      environments: {
+        one: environment({ vpcCidr: "10.40.0.0/16", azCount: 1 }),
+        two: environment({ vpcCidr: "10.41.0.0/16", logRetentionDays: 10 }),
+      },
+      services: [service({ minTasks: 3, maxTasks: 2, desiredTasks: 2 })],
+    });
+    const error = failure(() => loadConfig(config));
+    const where = error.issues.map((i) => `${i.where}: ${i.field}`);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        "config: project",
+        "one: azCount",
+        "two: logRetentionDays",
+        'one / service "orders": minTasks',
+        'two / service "orders": minTasks',
+      ]),
+    );
+    expect(error.message).toMatch(/^Invalid configuration \(\d+ problems\); nothing was synthesized:\n/);
+  });
+
+  test("one problem is counted in the singular", () => {
+    const error = failure(() => loadConfig(configWith({ env: { region: "mars-1" } })));
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toBe(
+      'Invalid configuration (1 problem); nothing was synthesized:\n  - sandbox: region = "mars-1": must be an AWS region such as "us-east-1"',
+    );
+  });
+
+  test("a valid configuration throws nothing", () => {
+    expect(() => loadConfig(configWith({ service: { cpu: 512, memoryMiB: 1024 } }))).not.toThrow();
+  });
+
+  test("invalid values of the wrong type are reported, not thrown as TypeErrors", () => {
+    const error = failure(() => loadConfig(configWith({ service: { minTasks: invalid("2") } })));
+    expect(error.issues.some((i) => i.field === "minTasks" && i.value === "2")).toBe(true);
+  });
+});
