@@ -1,0 +1,163 @@
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { Architecture, SecretRef } from "@bun-fargate/config";
+import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { FargateCluster } from "../cluster/fargate-cluster";
+import type { ServiceRepository } from "../cluster/service-repository";
+import type { Network } from "../network/network";
+import { capacityStrategy } from "./capacity-strategy";
+import { ServiceAutoscaling } from "./service-autoscaling";
+import { FargateTaskDefinition } from "./task-definition";
+
+/** What every long-running or scheduled Fargate workload is configured with. */
+export interface FargateWorkloadProps {
+  /** Unique name in the cluster, e.g. `bun-api`; resources are named `<prefix>-<name>`. */
+  readonly name: string;
+  /** Prefix of IAM role, alarm and task family names, e.g. `prod`. */
+  readonly namePrefix: string;
+  readonly network: Network;
+  readonly cluster: FargateCluster;
+  readonly repository: ServiceRepository;
+  /** Image reference, a digest in deployed environments. */
+  readonly image: string;
+  readonly region: string;
+  readonly logGroupName: string;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default 256 */
+  readonly cpu?: number;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+  /** @default "ARM64" */
+  readonly architecture?: Architecture;
+  /** @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default {} */
+  readonly secrets?: Readonly<Record<string, SecretRef>>;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default false */
+  readonly enableExec?: boolean;
+  /** Share of tasks on FARGATE_SPOT, 0 to 1. @default 0 */
+  readonly spotShare?: number;
+}
+
+export interface FargateServiceProps extends FargateWorkloadProps {
+  /** @default 1 */
+  readonly minTasks?: number;
+  /** @default max(2, minTasks) */
+  readonly maxTasks?: number;
+  /** Tasks at creation; ignored afterwards because autoscaling owns the count. @default minTasks */
+  readonly desiredTasks?: number;
+  /** @default - no port mapping */
+  readonly containerPort?: number;
+  /** Register tasks with this target group. @default - not load balanced */
+  readonly loadBalancing?: {
+    readonly targetGroup: LbTargetGroup;
+    /** Resources that must exist first (the listener rule that attaches the target group). */
+    readonly dependsOn: readonly ITerraformDependable[];
+    /** ALB request-count scaling label: `<alb arn suffix>/<target group arn suffix>`. */
+    readonly requestLabel: string;
+    /** Requests per task per minute that autoscaling tracks. @default 1000 */
+    readonly requestsPerTask?: number;
+  };
+  /** CloudWatch alarms that roll a deployment back. @default [] */
+  readonly deploymentAlarmNames?: readonly string[];
+}
+
+/**
+ * An ECS service on Fargate: its own security group (egress HTTPS only, no ingress unless a
+ * caller adds it), circuit breaker with rollback, zero-downtime rolling deploys, and autoscaling
+ * that owns the task count.
+ */
+export class FargateService extends Construct {
+  public readonly task: FargateTaskDefinition;
+  public readonly securityGroup: SecurityGroup;
+  public readonly service: EcsService;
+  public readonly autoscaling: ServiceAutoscaling;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const minTasks = props.minTasks ?? 1;
+    const maxTasks = props.maxTasks ?? Math.max(2, minTasks);
+    const desiredTasks = props.desiredTasks ?? minTasks;
+    if (desiredTasks < minTasks || desiredTasks > maxTasks) {
+      throw new Error(`FargateService "${props.name}": desiredTasks ${desiredTasks} must be within [minTasks, maxTasks] = [${minTasks}, ${maxTasks}]`);
+    }
+    const fullName = `${props.namePrefix}-${props.name}`;
+
+    this.task = new FargateTaskDefinition(this, "Task", {
+      family: fullName,
+      image: props.image,
+      repository: props.repository.repository,
+      region: props.region,
+      logGroupName: props.logGroupName,
+      logRetentionDays: props.logRetentionDays,
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      architecture: props.architecture,
+      containerPort: props.containerPort,
+      environment: props.environment,
+      secrets: props.secrets,
+      command: props.command,
+      enableExec: props.enableExec,
+    });
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name: `${fullName}-tasks`,
+      description: `Tasks of ${fullName}`,
+      vpcId: props.network.vpc.id,
+      tags: { Name: `${fullName}-tasks` },
+    });
+    // Image pulls, logs, secrets and AWS APIs all use HTTPS, through NAT or VPC endpoints.
+    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to AWS APIs and the internet",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    const lb = props.loadBalancing;
+    const alarms = props.deploymentAlarmNames ?? [];
+    this.service = new EcsService(this, "Service", {
+      name: props.name,
+      cluster: props.cluster.cluster.arn,
+      taskDefinition: this.task.taskDefinition.arn,
+      desiredCount: desiredTasks,
+      capacityProviderStrategy: capacityStrategy(props.spotShare ?? 0, minTasks),
+      platformVersion: "LATEST",
+      networkConfiguration: {
+        subnets: props.network.taskSubnets.map((s) => s.id),
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: props.network.tasksNeedPublicIp,
+      },
+      loadBalancer: lb ? [{ targetGroupArn: lb.targetGroup.arn, containerName: this.task.containerName, containerPort: props.containerPort ?? 0 }] : undefined,
+      healthCheckGracePeriodSeconds: lb ? HEALTH_CHECK_GRACE_PERIOD_SECONDS : undefined,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms: alarms.length > 0 ? { alarmNames: [...alarms], enable: true, rollback: true } : undefined,
+      enableExecuteCommand: props.enableExec ?? false,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      waitForSteadyState: true,
+      dependsOn: lb ? [...lb.dependsOn, props.cluster.capacityProviders] : [props.cluster.capacityProviders],
+      // Autoscaling owns the task count; Terraform sets it only at creation.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+    });
+
+    this.autoscaling = new ServiceAutoscaling(this, "Autoscaling", {
+      cluster: props.cluster.cluster,
+      service: this.service,
+      minTasks,
+      maxTasks,
+      requestsPerTarget: lb ? { resourceLabel: lb.requestLabel, target: lb.requestsPerTask ?? 1000 } : undefined,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+import type { FargateWorkloadProps } from "./fargate-service";
+import { capacityStrategy } from "./capacity-strategy";
+import { FargateTaskDefinition } from "./task-definition";
+
+export interface ScheduledTaskProps extends FargateWorkloadProps {
+  /** `cron(…)` or `rate(…)`, evaluated in `timezone`. */
+  readonly schedule: string;
+  /** @default "UTC" */
+  readonly timezone?: string;
+  /** Retries when EventBridge cannot start the task. @default 2 */
+  readonly maximumRetryAttempts?: number;
+}
+
+/**
+ * A task that EventBridge Scheduler starts on a schedule (a nightly ETL, say). The scheduler
+ * gets its own role that may run only this task definition and pass only its two roles.
+ */
+export class ScheduledTask extends Construct {
+  public readonly task: FargateTaskDefinition;
+  public readonly securityGroup: SecurityGroup;
+  public readonly schedulerRole: IamRole;
+  public readonly schedule: SchedulerSchedule;
+
+  constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
+    super(scope, id);
+    if (!/^(cron|rate|at)\(.+\)$/.test(props.schedule)) {
+      throw new Error(`ScheduledTask "${props.name}": schedule "${props.schedule}" must be cron(...), rate(...) or at(...)`);
+    }
+    const fullName = `${props.namePrefix}-${props.name}`;
+    this.task = new FargateTaskDefinition(this, "Task", {
+      family: fullName,
+      image: props.image,
+      repository: props.repository.repository,
+      region: props.region,
+      logGroupName: props.logGroupName,
+      logRetentionDays: props.logRetentionDays,
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      architecture: props.architecture,
+      environment: props.environment,
+      secrets: props.secrets,
+      command: props.command,
+      enableExec: props.enableExec,
+      // A batch task is judged by its exit code, not by a health endpoint.
+      healthCheckCommand: null,
+    });
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name: `${fullName}-tasks`,
+      description: `Scheduled tasks of ${fullName}`,
+      vpcId: props.network.vpc.id,
+      tags: { Name: `${fullName}-tasks` },
+    });
+    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to AWS APIs and the internet",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "SchedulerTrust", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }] }],
+    });
+    this.schedulerRole = new IamRole(this, "SchedulerRole", { name: `${fullName}-scheduler`, assumeRolePolicy: trust.json });
+    const family = this.task.taskDefinition.family;
+    const runTask = new DataAwsIamPolicyDocument(this, "SchedulerPolicyDocument", {
+      statement: [
+        {
+          sid: "RunThisTask",
+          actions: ["ecs:RunTask"],
+          resources: [this.task.taskDefinition.arnWithoutRevision, `${this.task.taskDefinition.arnWithoutRevision}:*`],
+          condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [props.cluster.cluster.arn] }],
+        },
+        {
+          sid: "PassTaskRoles",
+          actions: ["iam:PassRole"],
+          resources: [this.task.roles.executionRole.arn, this.task.roles.taskRole.arn],
+          condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "SchedulerPolicy", { role: this.schedulerRole.id, name: `run-${family}`, policy: runTask.json });
+
+    this.schedule = new SchedulerSchedule(this, "Schedule", {
+      name: fullName,
+      scheduleExpression: props.schedule,
+      scheduleExpressionTimezone: props.timezone ?? "UTC",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: props.cluster.cluster.arn,
+        roleArn: this.schedulerRole.arn,
+        retryPolicy: { maximumRetryAttempts: props.maximumRetryAttempts ?? 2 },
+        ecsParameters: {
+          taskDefinitionArn: this.task.taskDefinition.arnWithoutRevision,
+          taskCount: 1,
+          platformVersion: "LATEST",
+          capacityProviderStrategy: capacityStrategy(props.spotShare ?? 0, 0),
+          networkConfiguration: {
+            subnets: props.network.taskSubnets.map((s) => s.id),
+            securityGroups: [this.securityGroup.id],
+            assignPublicIp: props.network.tasksNeedPublicIp,
+          },
+          propagateTags: "TASK_DEFINITION",
+          enableEcsManagedTags: true,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+
+export interface TaskRolesProps {
+  /** Role name prefix, e.g. `prod-bun-api`. */
+  readonly name: string;
+  readonly repository: EcrRepository;
+  readonly logGroup: CloudwatchLogGroup;
+  /** ARNs of the Secrets Manager secrets and SSM parameters the container receives. @default [] */
+  readonly secretArns?: readonly string[];
+  /** Let the task open ECS Exec sessions. @default false */
+  readonly enableExec?: boolean;
+}
+
+/**
+ * Two roles, kept apart as ECS intends: the execution role is what ECS uses to start the task
+ * (pull this image, write this log group, read exactly these secrets); the task role is what the
+ * application's code may do, and it starts empty.
+ */
+export class TaskRoles extends Construct {
+  public readonly executionRole: IamRole;
+  public readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: TaskRolesProps) {
+    super(scope, id);
+    const trust = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }] }],
+    });
+    this.executionRole = new IamRole(this, "ExecutionRole", {
+      name: `${props.name}-execution`,
+      description: `Starts ${props.name} tasks: image pull, logs, secrets`,
+      assumeRolePolicy: trust.json,
+    });
+    this.taskRole = new IamRole(this, "TaskRole", {
+      name: `${props.name}-task`,
+      description: `Permissions of the ${props.name} application`,
+      assumeRolePolicy: trust.json,
+    });
+
+    const secretArns = props.secretArns ?? [];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+      { sid: "EcrAuth", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+      {
+        sid: "PullImage",
+        actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        resources: [props.repository.arn],
+      },
+      { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:*`] },
+    ];
+    const sm = secretArns.filter((a) => a.includes(":secretsmanager:"));
+    const ssm = secretArns.filter((a) => a.includes(":ssm:"));
+    if (sm.length > 0) statements.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [...new Set(sm)] });
+    if (ssm.length > 0) statements.push({ sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: [...new Set(ssm)] });
+    const execution = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
+    new IamRolePolicy(this, "ExecutionPolicy", { role: this.executionRole.id, name: "start-task", policy: execution.json });
+
+    if (props.enableExec ?? false) {
+      // The SSM session channels have no resource-level permissions.
+      const exec = new DataAwsIamPolicyDocument(this, "ExecPolicyDocument", {
+        statement: [
+          {
+            sid: "EcsExecChannels",
+            actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            resources: ["*"],
+          },
+        ],
+      });
+      new IamRolePolicy(this, "ExecPolicy", { role: this.taskRole.id, name: "ecs-exec", policy: exec.json });
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { MAX_LB_NAME_LENGTH, type RoutingConfig } from "@bun-fargate/config";
+import { DEFAULT_CONTAINER_PORT, DEREGISTRATION_DELAY_SECONDS, READINESS_PATH } from "@bun-fargate/config/runtime";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import type { PublicLoadBalancer } from "../load-balancer/public-load-balancer";
+import { DeploymentAlarms } from "./deployment-alarms";
+import { FargateService, type FargateWorkloadProps } from "./fargate-service";
+
+export interface WebServiceProps extends FargateWorkloadProps {
+  readonly loadBalancer: PublicLoadBalancer;
+  /** Target group name, at most 32 characters. */
+  readonly targetGroupName: string;
+  /** Which requests the ALB sends to this service. */
+  readonly routing: RoutingConfig;
+  /** @default 8080 */
+  readonly containerPort?: number;
+  /** Readiness path the ALB probes. @default "/readyz" */
+  readonly healthCheckPath?: string;
+  /** Seconds the ALB drains a stopping task. @default 15 */
+  readonly deregistrationDelaySeconds?: number;
+  /** @default 1 */
+  readonly minTasks?: number;
+  /** @default max(2, minTasks) */
+  readonly maxTasks?: number;
+  /** @default minTasks */
+  readonly desiredTasks?: number;
+}
+
+/** A service behind the shared ALB, reachable only through it. */
+export class WebService extends Construct {
+  public readonly targetGroup: LbTargetGroup;
+  public readonly listenerRule: LbListenerRule;
+  public readonly alarms: DeploymentAlarms;
+  public readonly fargate: FargateService;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const port = props.containerPort ?? DEFAULT_CONTAINER_PORT;
+    const { routing } = props;
+    if (!Token.isUnresolved(props.targetGroupName) && props.targetGroupName.length > MAX_LB_NAME_LENGTH) {
+      throw new Error(`WebService "${props.name}": targetGroupName "${props.targetGroupName}" is ${props.targetGroupName.length} characters; AWS allows ${MAX_LB_NAME_LENGTH}`);
+    }
+    if ((routing.pathPatterns ?? []).length === 0 && (routing.hostHeaders ?? []).length === 0) {
+      throw new Error(`WebService "${props.name}": routing needs pathPatterns or hostHeaders, got ${JSON.stringify(routing)}`);
+    }
+
+    this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
+      name: props.targetGroupName,
+      targetType: "ip",
+      protocol: "HTTP",
+      port,
+      vpcId: props.network.vpc.id,
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? DEREGISTRATION_DELAY_SECONDS),
+      healthCheck: {
+        enabled: true,
+        path: props.healthCheckPath ?? READINESS_PATH,
+        protocol: "HTTP",
+        matcher: "200",
+        interval: 10,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+    const conditions = [];
+    if (routing.pathPatterns?.length) conditions.push({ pathPattern: { values: [...routing.pathPatterns] } });
+    if (routing.hostHeaders?.length) conditions.push({ hostHeader: { values: [...routing.hostHeaders] } });
+    this.listenerRule = new LbListenerRule(this, "ListenerRule", {
+      listenerArn: props.loadBalancer.listener.arn,
+      priority: routing.priority,
+      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      condition: conditions,
+    });
+    this.alarms = new DeploymentAlarms(this, "Alarms", {
+      name: `${props.namePrefix}-${props.name}`,
+      loadBalancer: props.loadBalancer.loadBalancer,
+      targetGroup: this.targetGroup,
+    });
+
+    this.fargate = new FargateService(this, "Fargate", {
+      ...props,
+      containerPort: port,
+      loadBalancing: {
+        targetGroup: this.targetGroup,
+        dependsOn: [this.listenerRule],
+        requestLabel: `${props.loadBalancer.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      },
+      deploymentAlarmNames: this.alarms.alarmNames,
+    });
+
+    // Tasks accept traffic from the load balancer only, on the container port only.
+    new VpcSecurityGroupIngressRule(this, "FromLoadBalancer", {
+      securityGroupId: this.fargate.securityGroup.id,
+      description: "The ALB, on the container port",
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: props.loadBalancer.securityGroup.id,
+    });
+    new VpcSecurityGroupEgressRule(this, "LoadBalancerToTasks", {
+      securityGroupId: props.loadBalancer.securityGroup.id,
+      description: `To ${props.name} tasks`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: this.fargate.securityGroup.id,
+    });
+  }
+}
