@@ -50,7 +50,7 @@ function validateEnvironmentVariables(svc: ResolvedService, report: Report): voi
     const field = `environment.${name}`;
     if (!ENV_NAME.test(name)) report(field, name, "must be a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
     if (typeof value !== "string") {
-      report(field, value, "must be a string");
+      report(field, SECRET_NAME.test(name) ? "<redacted>" : value, "must be a string");
       continue;
     }
     if (SECRET_NAME.test(name)) {
