@@ -17,7 +17,10 @@ const SECRET_VALUE = [
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\))$/;
+// EventBridge wants the singular unit for 1 and the plural otherwise: rate(1 hour), rate(5 hours).
+const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\))$/;
+/** cron(minutes hours day-of-month month day-of-week year): one of the two day fields must be `?`. */
+const CRON_DAYS = /^cron\(\S+ \S+ (\S+) \S+ (\S+) \S+\)$/;
 const HEALTH_PATH = /^\/[A-Za-z0-9/_.-]*$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9/_.*?~-]*$/;
 const HOST_HEADER = /^[A-Za-z0-9*?.-]+$/;
@@ -97,8 +100,11 @@ function validateKind(svc: ResolvedService, report: Report): void {
     report("routing", svc.routing, `only web services are routed by the ALB; this one is a ${svc.kind}`);
   }
   if (svc.kind === "scheduled") {
+    const days = svc.schedule ? CRON_DAYS.exec(svc.schedule) : null;
     if (!svc.schedule || !SCHEDULE.test(svc.schedule)) {
-      report("schedule", svc.schedule, 'a scheduled service needs "cron(<6 fields>)" or "rate(<n> minutes|hours|days)"');
+      report("schedule", svc.schedule, 'a scheduled service needs "cron(<6 fields>)", "rate(1 minute|hour|day)" or "rate(<n> minutes|hours|days)"');
+    } else if (days && (days[1] === "?") === (days[2] === "?")) {
+      report("schedule", svc.schedule, 'exactly one of day-of-month and day-of-week must be "?", e.g. "cron(0 3 * * ? *)"');
     }
   } else if (svc.schedule !== undefined) {
     report("schedule", svc.schedule, `only scheduled services take a schedule; this one is a ${svc.kind}`);
