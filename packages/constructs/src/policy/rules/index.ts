@@ -1,0 +1,33 @@
+import type { PolicyRule } from "../types";
+import { albDeletionProtection, dropInvalidHeaders, httpRedirects } from "./alb";
+import { nonRootUser, noHostAccess, notPrivileged, readOnlyRoot, secretsByReference } from "./containers";
+import { circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
+import { leastPrivilege } from "./iam";
+import { multiAz, taskIngressClosed } from "./network";
+import { rightSized } from "./size";
+import { immutableTags, logRetention, scanOnPush } from "./storage";
+
+/** Every rule, in the order findings are reported. Documented in ../README.md. */
+export const RULES: readonly PolicyRule[] = [
+  circuitBreaker,
+  deploymentAlarms,
+  minimumTasks,
+  noPublicIp,
+  multiAz,
+  taskIngressClosed,
+  albDeletionProtection,
+  httpRedirects,
+  dropInvalidHeaders,
+  readOnlyRoot,
+  nonRootUser,
+  notPrivileged,
+  noHostAccess,
+  secretsByReference,
+  leastPrivilege,
+  logRetention,
+  immutableTags,
+  scanOnPush,
+  rightSized,
+];
+
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));

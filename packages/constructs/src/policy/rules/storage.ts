@@ -1,0 +1,48 @@
+import type { PolicyRule } from "../types";
+import { asRecord, isTrue } from "../model/hcl";
+import { EVERYWHERE } from "./common";
+
+export const logRetention: PolicyRule = {
+  id: "BF-LOG-001",
+  title: "log groups expire their logs instead of keeping (and billing) them forever",
+  fix: "set retention_in_days on the log group (config: logRetentionDays)",
+  severity: EVERYWHERE,
+  *check(ctx) {
+    for (const group of ctx.resources("aws_cloudwatch_log_group")) {
+      const days = group.attrs.retention_in_days;
+      if (days === undefined || days === 0) yield { resource: group, detail: "keeps logs forever (no retention_in_days)" };
+    }
+  },
+};
+
+const IMMUTABLE = new Set(["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]);
+
+export const immutableTags: PolicyRule = {
+  id: "BF-ECR-001",
+  title: "image tags cannot be overwritten, so a deployed tag always means the same image",
+  fix: 'set image_tag_mutability = "IMMUTABLE" on the repository',
+  severity: EVERYWHERE,
+  *check(ctx) {
+    for (const repo of ctx.resources("aws_ecr_repository")) {
+      const mutability = repo.attrs.image_tag_mutability ?? "MUTABLE";
+      if (typeof mutability === "string" && !IMMUTABLE.has(mutability)) yield { resource: repo, detail: `tags are ${mutability}` };
+    }
+  },
+};
+
+export const scanOnPush: PolicyRule = {
+  id: "BF-ECR-002",
+  title: "images are scanned for known vulnerabilities when pushed",
+  fix: "set image_scanning_configuration { scan_on_push = true } on the repository",
+  severity: EVERYWHERE,
+  *check(ctx) {
+    // Registry-wide scanning (aws_ecr_registry_scanning_configuration) supersedes the per-repository flag.
+    const registryScanning = ctx.app.memo("registry-scanning", () =>
+      ctx.app.stackNames().some((name) => (ctx.app.stack(name)?.resources("aws_ecr_registry_scanning_configuration").length ?? 0) > 0),
+    );
+    if (registryScanning) return;
+    for (const repo of ctx.resources("aws_ecr_repository")) {
+      if (!isTrue(asRecord(repo.attrs.image_scanning_configuration)?.scan_on_push)) yield { resource: repo, detail: "does not scan images on push" };
+    }
+  },
+};
