@@ -39,6 +39,7 @@ function validateSettings(env: ResolvedEnvironment, report: (f: string, v: unkno
     report("logRetentionDays", env.logRetentionDays, `allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
   }
   if (!(env.spotShare >= 0 && env.spotShare <= 1)) report("spotShare", env.spotShare, "must be a number from 0 to 1");
+  if (!["debug", "info", "warn", "error"].includes(env.logLevel)) report("logLevel", env.logLevel, 'allowed: "debug", "info", "warn", "error"');
   if (env.stateBucket !== undefined && !BUCKET.test(env.stateBucket)) {
     report("stateBucket", env.stateBucket, "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
   }
