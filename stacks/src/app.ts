@@ -1,0 +1,51 @@
+import { defaultConfig, loadConfig, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
+import { App } from "cdktf";
+import { profileFromEnv, type SynthProfile } from "./profile";
+import { ClusterStack } from "./stacks/cluster-stack";
+import { NetworkStack } from "./stacks/network-stack";
+import { ServiceStack } from "./stacks/service-stack";
+import { stackName } from "@bun-fargate/config";
+
+export interface BuildAppOptions {
+  /** @default - the shipped configuration (packages/config) */
+  readonly config?: PlatformConfig;
+  /** @default - read from BF_PROFILE, BF_AWS_ENDPOINT, BF_BACKEND */
+  readonly profile?: SynthProfile;
+  /** @default - every environment */
+  readonly environments?: readonly string[];
+  /** @default - cdktf's default (CDKTF_OUTDIR or cdktf.out) */
+  readonly outdir?: string;
+}
+
+export interface EnvironmentStacks {
+  readonly environment: ResolvedEnvironment;
+  readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
+  readonly services: readonly ServiceStack[];
+}
+
+export interface PlatformApp {
+  readonly app: App;
+  readonly environments: readonly EnvironmentStacks[];
+}
+
+/**
+ * Wires configuration to stacks: per environment `<env>-network`, `<env>-cluster` and one
+ * `<env>-<service>` per service. Configuration is validated first, so an invalid value throws
+ * before a single construct exists.
+ */
+export function buildApp(options: BuildAppOptions = {}): PlatformApp {
+  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments });
+  const profile = options.profile ?? profileFromEnv();
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const environments = config.environments.map((environment) => {
+    const base = { environment, profile };
+    const network = new NetworkStack(app, stackName(environment.name, "network"), base);
+    const cluster = new ClusterStack(app, stackName(environment.name, "cluster"), { ...base, network: network.network });
+    const services = environment.services.map(
+      (service) => new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster }),
+    );
+    return { environment, network, cluster, services };
+  });
+  return { app, environments };
+}

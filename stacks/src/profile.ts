@@ -1,0 +1,61 @@
+/**
+ * How a synth is targeted, read from the process environment:
+ * - `BF_PROFILE`: `aws` (default) or `emulator` (a local AWS emulator such as moto; only the
+ *   provider block changes, the infrastructure stays the production one);
+ * - `BF_AWS_ENDPOINT`: the emulator's URL, required with `emulator`, loopback only;
+ * - `BF_BACKEND`: `local` (default, synth and plans need no AWS) or `s3` (real deploys; needs the
+ *   environment's `stateBucket`);
+ * - `BF_ENVIRONMENTS`: comma-separated environments to synthesize (default: all).
+ */
+export interface SynthProfile {
+  readonly target: "aws" | "emulator";
+  /** Emulator URL, set when `target` is `emulator`. */
+  readonly endpoint: string | undefined;
+  readonly backend: "local" | "s3";
+}
+
+/** AWS services the stacks call, by provider `endpoints` key: all of them go to the emulator. */
+export const EMULATED_SERVICES = [
+  "acm",
+  "applicationautoscaling",
+  "cloudwatch",
+  "cloudwatchlogs",
+  "ec2",
+  "ecr",
+  "ecs",
+  "elbv2",
+  "iam",
+  "s3",
+  "scheduler",
+  "secretsmanager",
+  "ssm",
+  "sts",
+] as const;
+
+const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}\/?$/;
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProfileError";
+  }
+}
+
+export function profileFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): SynthProfile {
+  const target = env.BF_PROFILE ?? "aws";
+  if (target !== "aws" && target !== "emulator") {
+    throw new ProfileError(`BF_PROFILE = "${target}" is not allowed; use "aws" (default) or "emulator"`);
+  }
+  const backend = env.BF_BACKEND ?? "local";
+  if (backend !== "local" && backend !== "s3") {
+    throw new ProfileError(`BF_BACKEND = "${backend}" is not allowed; use "local" (default) or "s3"`);
+  }
+  const endpoint = env.BF_AWS_ENDPOINT;
+  if (target === "emulator") {
+    if (!endpoint || !LOOPBACK_URL.test(endpoint)) {
+      throw new ProfileError(`BF_AWS_ENDPOINT = "${endpoint ?? ""}" must be an http URL on loopback (e.g. http://127.0.0.1:5000) when BF_PROFILE=emulator`);
+    }
+    if (backend === "s3") throw new ProfileError(`BF_BACKEND = "s3" cannot be used with BF_PROFILE=emulator; the emulator profile uses local state`);
+  }
+  return { target, endpoint: target === "emulator" ? endpoint!.replace(/\/$/, "") : undefined, backend };
+}

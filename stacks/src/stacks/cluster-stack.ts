@@ -1,0 +1,48 @@
+import { FargateCluster, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
+import { albName, repositoryName } from "@bun-fargate/config";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { pascalCase } from "../naming";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+export interface ClusterStackProps extends PlatformStackProps {
+  readonly network: Network;
+}
+
+/** `<env>-cluster`: the ECS cluster, the shared ALB and one ECR repository per service. */
+export class ClusterStack extends PlatformStack {
+  public readonly cluster: FargateCluster;
+  public readonly loadBalancer: PublicLoadBalancer;
+  public readonly repositories: ReadonlyMap<string, ServiceRepository>;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    this.cluster = new FargateCluster(this, "Cluster", { name: `${env.project}-${env.name}` });
+    this.loadBalancer = new PublicLoadBalancer(this, "LoadBalancer", {
+      name: albName(env.project, env.name),
+      vpc: props.network.vpc,
+      subnets: props.network.publicSubnets,
+      region: env.region,
+      certificate: env.certificate,
+      deletionProtection: env.deletionProtection,
+      accessLogs: env.albAccessLogs,
+    });
+    const repositories = new Map<string, ServiceRepository>();
+    for (const svc of env.services) {
+      // IDs come from the service name: renaming a service replaces its repository.
+      repositories.set(svc.name, new ServiceRepository(this, `Repository${pascalCase(svc.name)}`, { name: repositoryName(env.project, env.name, svc.name) }));
+    }
+    this.repositories = repositories;
+
+    const scheme = this.loadBalancer.https ? "https" : "http";
+    new TerraformOutput(this, "ClusterName", { value: this.cluster.cluster.name });
+    new TerraformOutput(this, "LoadBalancerDnsName", { value: this.loadBalancer.loadBalancer.dnsName });
+    new TerraformOutput(this, "BaseUrl", {
+      value: env.certificate ? `${scheme}://${env.certificate.domainName}` : `${scheme}://${this.loadBalancer.loadBalancer.dnsName}`,
+    });
+    new TerraformOutput(this, "RepositoryUrls", {
+      value: Object.fromEntries([...repositories].map(([name, repo]) => [name, repo.repository.repositoryUrl])),
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { ScheduledTask, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
+import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
+import { TerraformOutput, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import type { ClusterStack } from "./cluster-stack";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+export interface ServiceStackProps extends PlatformStackProps {
+  readonly service: ResolvedService;
+  readonly network: Network;
+  readonly cluster: ClusterStack;
+}
+
+/** Digest references only: a tag can be moved, a digest always names the same image. */
+export const IMAGE_DIGEST_PATTERN = "^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$";
+
+/**
+ * `<env>-<service>`: one service's workload. The image arrives per deploy as the Terraform
+ * variable `image` (`cdktf deploy <stack> --var image=<repo>@sha256:<digest>`), so the same
+ * inputs always plan to no change and the pipeline never fights Terraform over the task definition.
+ */
+export class ServiceStack extends PlatformStack {
+  public readonly image: TerraformVariable;
+  public readonly appVersion: TerraformVariable;
+  public readonly workload: WebService | WorkerService | ScheduledTask;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { ...props, tags: { Service: props.service.name } });
+    const env = props.environment;
+    const svc = props.service;
+    this.image = new TerraformVariable(this, "image", {
+      type: "string",
+      nullable: false,
+      description: `Image of ${svc.name} by digest: <repository url>@sha256:<64 hex>`,
+      validation: [
+        {
+          condition: `\${can(regex("${IMAGE_DIGEST_PATTERN}", var.image))}`,
+          errorMessage: "image must be a digest reference: <registry>/<repository>@sha256:<64 lower-case hex>.",
+        },
+      ],
+    });
+    this.appVersion = new TerraformVariable(this, "app_version", {
+      type: "string",
+      default: "unversioned",
+      description: "Version the service reports (the git SHA in the pipeline)",
+      validation: [{ condition: `\${can(regex("^[A-Za-z0-9._-]{1,64}$", var.app_version))}`, errorMessage: "app_version must be 1-64 characters of letters, digits, . _ -." }],
+    });
+    const repository = props.cluster.repositories.get(svc.name);
+    if (!repository) throw new Error(`${id}: the cluster stack has no repository for service "${svc.name}"`);
+    const logGroupName = serviceLogGroupName(env.project, env.name, svc.name);
+
+    const common: FargateWorkloadProps = {
+      name: svc.name,
+      namePrefix: env.name,
+      network: props.network,
+      cluster: props.cluster.cluster,
+      repository,
+      image: this.image.stringValue,
+      region: env.region,
+      logGroupName,
+      logRetentionDays: env.logRetentionDays,
+      cpu: svc.cpu,
+      memoryMiB: svc.memoryMiB,
+      architecture: svc.architecture,
+      environment: {
+        ...svc.environment,
+        [ENV.port]: String(svc.containerPort),
+        [ENV.logLevel]: svc.logLevel,
+        [ENV.serviceName]: svc.name,
+        [ENV.appVersion]: this.appVersion.stringValue,
+        [ENV.environment]: env.name,
+        [ENV.drainTimeoutMs]: String(DRAIN_TIMEOUT_MS),
+      },
+      secrets: svc.secrets,
+      command: svc.command,
+      enableExec: svc.enableExec,
+      spotShare: svc.spotShare,
+    };
+    const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks };
+
+    if (svc.kind === "web") {
+      const web = new WebService(this, "Web", {
+        ...common,
+        ...scaling,
+        loadBalancer: props.cluster.loadBalancer,
+        targetGroupName: targetGroupName(env.project, env.name, svc.name),
+        routing: svc.routing!,
+        containerPort: svc.containerPort,
+        healthCheckPath: svc.healthCheckPath,
+      });
+      this.workload = web;
+      const base = env.certificate ? `https://${env.certificate.domainName}` : `http://${props.cluster.loadBalancer.loadBalancer.dnsName}`;
+      const path = (svc.routing?.pathPatterns?.[0] ?? "/").replace(/\*.*$/, "");
+      new TerraformOutput(this, "Url", { value: `${base}${path}` });
+      new TerraformOutput(this, "ServiceName", { value: web.fargate.service.name });
+    } else if (svc.kind === "worker") {
+      const worker = new WorkerService(this, "Worker", { ...common, ...scaling });
+      this.workload = worker;
+      new TerraformOutput(this, "ServiceName", { value: worker.fargate.service.name });
+    } else {
+      const task = new ScheduledTask(this, "Scheduled", { ...common, schedule: svc.schedule! });
+      this.workload = task;
+      new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
+    }
+    new TerraformOutput(this, "LogGroupName", { value: logGroupName });
+    new TerraformOutput(this, "ClusterName", { value: props.cluster.cluster.cluster.name });
+  }
+}
