@@ -63,7 +63,10 @@ function validateRoutes(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
     const other = priorities.get(r.priority);
     if (other) issues.push({ where, field: "routing.priority", value: r.priority, problem: `already used by service "${other}"; listener rule priorities must be unique` });
     priorities.set(r.priority, svc.name);
-    const key = JSON.stringify([[...(r.pathPatterns ?? [])].sort(), [...(r.hostHeaders ?? [])].sort()]);
+    // Order and repeats do not change what a rule matches; host headers match case-insensitively.
+    const paths = [...new Set(r.pathPatterns ?? [])].sort();
+    const hosts = [...new Set((r.hostHeaders ?? []).map((h) => h.toLowerCase()))].sort();
+    const key = JSON.stringify([paths, hosts]);
     const same = routes.get(key);
     if (same) issues.push({ where, field: "routing", value: r, problem: `identical to the route of service "${same}"; one of them would never receive traffic` });
     routes.set(key, svc.name);
