@@ -14,3 +14,4 @@ export * from "./service/fargate-service";
 export * from "./service/web-service";
 export * from "./service/worker-service";
 export * from "./service/scheduled-task";
+export * from "./policy";
