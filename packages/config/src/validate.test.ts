@@ -1,0 +1,704 @@
+import { ConfigError, formatIssue } from "./errors";
+import { loadConfig } from "./load";
+import { LOG_RETENTION_DAYS } from "./validate-environment";
+import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
+
+// ---- a small factory: one valid environment ("sandbox") with one valid web service ("orders") ----
+
+const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
+  name: "orders",
+  kind: "web",
+  source: "services/orders",
+  healthCheckPath: "/readyz",
+  routing: { priority: 10, pathPatterns: ["/orders/*"] },
+  ...overrides,
+});
+
+const worker = (overrides: Partial<ServiceConfig> = {}): ServiceConfig =>
+  service({ name: "mailer", kind: "worker", source: "services/mailer", healthCheckPath: undefined, routing: undefined, ...overrides });
+
+const scheduled = (schedule: string | undefined, overrides: Partial<ServiceConfig> = {}): ServiceConfig =>
+  service({ name: "nightly", kind: "scheduled", source: "services/etl", healthCheckPath: undefined, routing: undefined, schedule, ...overrides });
+
+const environment = (overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
+  region: "eu-west-1",
+  allowedAccountIds: ["123456789012"],
+  vpcCidr: "10.40.0.0/16",
+  ...overrides,
+});
+
+function configWith(
+  overrides: {
+    project?: string;
+    env?: Partial<EnvironmentConfig>;
+    service?: Partial<ServiceConfig>;
+    environments?: Record<string, EnvironmentConfig>;
+    services?: ServiceConfig[];
+  } = {},
+): PlatformConfig {
+  return {
+    project: overrides.project ?? "shop",
+    environments: overrides.environments ?? { sandbox: environment(overrides.env) },
+    services: overrides.services ?? [service(overrides.service)],
+  };
+}
+
+/** Every issue of a configuration that must fail, formatted as it appears in the error message. */
+function problems(config: PlatformConfig): string[] {
+  let error: unknown;
+  try {
+    loadConfig(config);
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${error === undefined ? "a loaded config" : String(error)}`);
+  const lines = error.issues.map(formatIssue);
+  for (const line of lines) expect(error.message).toContain(`  - ${line}`);
+  return lines;
+}
+
+/** The whole error message, for checking that a secret is not in it. */
+function errorText(config: PlatformConfig): string {
+  try {
+    loadConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) return `${e.message}\n${JSON.stringify(e.issues)}`;
+    throw e;
+  }
+  throw new Error("expected a ConfigError, but the configuration loaded");
+}
+
+const loads = (config: PlatformConfig) => expect(() => loadConfig(config)).not.toThrow();
+const invalid = (value: unknown): never => value as never;
+
+const SVC = 'sandbox / service "orders"';
+
+// ---------------------------------------------------------------------------------------------
+
+test("the factory's baseline configuration is valid (so each failure below is the one change)", () => {
+  loads(configWith());
+  loads(configWith({ services: [service(), worker(), scheduled("cron(0 3 * * ? *)")] }));
+});
+
+describe("task size", () => {
+  test.each([
+    [256, 4096, "memoryMiB 4096 is not valid with cpu 256; allowed: 512, 1024, 2048"],
+    [256, 256, "memoryMiB 256 is not valid with cpu 256; allowed: 512, 1024, 2048"],
+    [512, 512, "memoryMiB 512 is not valid with cpu 512; allowed: 1024, 2048, 3072, 4096"],
+    [1024, 1536, "memoryMiB 1536 is not valid with cpu 1024; allowed: 2048 to 8192 in steps of 1024"],
+    [4096, 2048, "memoryMiB 2048 is not valid with cpu 4096; allowed: 8192 to 30720 in steps of 1024"],
+    [8192, 18432, "memoryMiB 18432 is not valid with cpu 8192; allowed: 16384 to 61440 in steps of 4096"],
+    [300, 512, "cpu 300 is not a Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"],
+  ])("fails when cpu %i / memory %i MiB is not a Fargate combination", (cpu, memoryMiB, allowed) => {
+    expect(problems(configWith({ service: { cpu, memoryMiB } }))).toEqual([
+      `${SVC}: cpu/memoryMiB = "${cpu}/${memoryMiB}": not a valid Fargate combination: ${allowed}`,
+    ]);
+  });
+
+  test("fails when an environment override makes the size invalid, naming that environment", () => {
+    const config = configWith({ service: { cpu: 1024, memoryMiB: 2048 }, env: { services: { orders: { cpu: 2048 } } } });
+    expect(problems(config)).toEqual([
+      `${SVC}: cpu/memoryMiB = "2048/2048": not a valid Fargate combination: memoryMiB 2048 is not valid with cpu 2048; allowed: 4096 to 16384 in steps of 1024`,
+    ]);
+  });
+
+  test.each([
+    [256, 512],
+    [256, 2048],
+    [512, 1024],
+    [512, 4096],
+    [1024, 8192],
+    [2048, 16384],
+    [4096, 30720],
+    [8192, 61440],
+    [16384, 32768],
+    [16384, 122880],
+  ])("accepts the edge pair cpu %i / %i MiB", (cpu, memoryMiB) => {
+    loads(configWith({ service: { cpu, memoryMiB } }));
+  });
+});
+
+describe("task counts", () => {
+  test("fails when minTasks > maxTasks", () => {
+    expect(problems(configWith({ service: { minTasks: 5, maxTasks: 3, desiredTasks: 3 } }))).toContain(
+      `${SVC}: minTasks = 5: must not exceed maxTasks (3)`,
+    );
+  });
+
+  test("fails when an environment override raises minTasks above the entry's maxTasks", () => {
+    const config = configWith({ service: { maxTasks: 4 }, env: { services: { orders: { minTasks: 6, desiredTasks: 4 } } } });
+    expect(problems(config)).toContain(`${SVC}: minTasks = 6: must not exceed maxTasks (4)`);
+  });
+
+  test.each([
+    [1, 3, 4],
+    [2, 3, 1],
+    [1, 3, 0],
+  ])("fails when desiredTasks is outside [minTasks %i, maxTasks %i]: %i", (minTasks, maxTasks, desiredTasks) => {
+    expect(problems(configWith({ service: { minTasks, maxTasks, desiredTasks } }))).toEqual([
+      `${SVC}: desiredTasks = ${desiredTasks}: must be within [minTasks, maxTasks] = [${minTasks}, ${maxTasks}]`,
+    ]);
+  });
+
+  test("accepts desiredTasks at either end of the range", () => {
+    loads(configWith({ service: { minTasks: 1, maxTasks: 3, desiredTasks: 1 } }));
+    loads(configWith({ service: { minTasks: 1, maxTasks: 3, desiredTasks: 3 } }));
+  });
+
+  test.each([
+    ["minTasks", -1],
+    ["minTasks", 1.5],
+    ["maxTasks", 1001],
+    ["desiredTasks", 2.5],
+  ])("fails when %s is not a whole number from 0 to 1000: %d", (field, value) => {
+    expect(problems(configWith({ service: { maxTasks: 1000, [field]: value } }))).toContain(
+      `${SVC}: ${field} = ${value}: must be a whole number from 0 to 1000`,
+    );
+  });
+
+  test("fails when a web or worker service may never run a task (maxTasks 0)", () => {
+    const zero = { minTasks: 0, maxTasks: 0, desiredTasks: 0 };
+    expect(problems(configWith({ service: zero }))).toEqual([`${SVC}: maxTasks = 0: must be at least 1`]);
+    expect(problems(configWith({ services: [worker(zero)] }))).toEqual([`sandbox / service "mailer": maxTasks = 0: must be at least 1`]);
+    loads(configWith({ services: [scheduled("rate(1 day)", zero)] }));
+  });
+
+  test.each([-0.1, 1.5])("fails when a service's spotShare is outside 0 to 1: %d", (spotShare) => {
+    expect(problems(configWith({ env: { services: { orders: { spotShare } } } }))).toEqual([
+      `${SVC}: spotShare = ${spotShare}: must be a number from 0 to 1`,
+    ]);
+  });
+
+  test("fails when architecture is not ARM64 or X86_64", () => {
+    expect(problems(configWith({ service: { architecture: invalid("arm64") } }))).toEqual([
+      `${SVC}: architecture = "arm64": allowed: "ARM64", "X86_64"`,
+    ]);
+  });
+
+  test("fails when a service's logLevel is not a known level", () => {
+    expect(problems(configWith({ service: { logLevel: invalid("verbose") } }))).toEqual([
+      `${SVC}: logLevel = "verbose": allowed: "debug", "info", "warn", "error"`,
+    ]);
+  });
+});
+
+describe("network", () => {
+  test.each(["10.40.0/16", "10.40.0.0", "10.400.0.0/16", "ten/16", ""])("fails when vpcCidr is malformed: %j", (vpcCidr) => {
+    expect(problems(configWith({ env: { vpcCidr } }))).toEqual([
+      `sandbox: vpcCidr = ${JSON.stringify(vpcCidr)}: must be an IPv4 CIDR with no host bits set, e.g. "10.10.0.0/16"`,
+    ]);
+  });
+
+  test.each(["10.40.0.1/16", "10.40.1.0/16", "10.40.2.0/22"])("fails when vpcCidr has host bits set: %s", (vpcCidr) => {
+    expect(problems(configWith({ env: { vpcCidr } }))).toEqual([
+      `sandbox: vpcCidr = "${vpcCidr}": must be an IPv4 CIDR with no host bits set, e.g. "10.10.0.0/16"`,
+    ]);
+  });
+
+  test.each(["10.0.0.0/8", "10.40.0.0/15", "10.40.0.0/23", "10.40.0.0/24"])("fails when the vpcCidr prefix is not /16 to /22: %s", (vpcCidr) => {
+    expect(problems(configWith({ env: { vpcCidr } }))).toEqual([
+      `sandbox: vpcCidr = "${vpcCidr}": prefix must be /16 to /22 (room for 8 subnets of /19 to /25)`,
+    ]);
+  });
+
+  test.each(["10.40.0.0/16", "172.16.0.0/16", "10.40.4.0/22"])("accepts vpcCidr %s", (vpcCidr) => {
+    loads(configWith({ env: { vpcCidr } }));
+  });
+
+  test.each([
+    ["10.40.0.0/16", "10.40.0.0/16"],
+    ["10.40.0.0/16", "10.40.128.0/17"],
+    ["10.40.4.0/22", "10.40.0.0/16"],
+  ])("fails when environment CIDRs overlap: %s and %s", (first, second) => {
+    const config = configWith({ environments: { alpha: environment({ vpcCidr: first }), beta: environment({ vpcCidr: second }) } });
+    expect(problems(config)).toEqual([`beta: vpcCidr = "${second}": overlaps alpha's ${first}; give each environment its own range`]);
+  });
+
+  test("reports each overlapping pair and only those", () => {
+    const config = configWith({
+      environments: {
+        alpha: environment({ vpcCidr: "10.1.0.0/16" }),
+        beta: environment({ vpcCidr: "10.2.0.0/16" }),
+        gamma: environment({ vpcCidr: "10.1.4.0/22" }),
+      },
+    });
+    expect(problems(config)).toEqual([`gamma: vpcCidr = "10.1.4.0/22": overlaps alpha's 10.1.0.0/16; give each environment its own range`]);
+  });
+
+  test("accepts adjacent, non-overlapping environment ranges", () => {
+    loads(configWith({ environments: { alpha: environment({ vpcCidr: "10.40.0.0/16" }), beta: environment({ vpcCidr: "10.41.0.0/16" }) } }));
+  });
+
+  test.each([1, 5, 0, 2.5])("fails when azCount is not 2, 3 or 4: %d", (azCount) => {
+    expect(problems(configWith({ env: { azCount } }))).toEqual([`sandbox: azCount = ${azCount}: must be 2, 3 or 4 (an ALB needs at least 2 AZs)`]);
+  });
+
+  test.each([2, 3, 4])("accepts azCount %i", (azCount) => loads(configWith({ env: { azCount } })));
+
+  test.each(["both", "NONE", "per_az", ""])("fails when natStrategy is unknown: %j", (natStrategy) => {
+    expect(problems(configWith({ env: { natStrategy: invalid(natStrategy) } }))).toEqual([
+      `sandbox: natStrategy = ${JSON.stringify(natStrategy)}: allowed: "none", "single", "per-az"`,
+    ]);
+  });
+
+  test.each(["ecr", "dynamodb", "S3"])("fails when a VPC endpoint is unknown: %j", (name) => {
+    expect(problems(configWith({ env: { vpcEndpoints: ["s3", invalid(name)] } }))).toEqual([
+      `sandbox: vpcEndpoints = "${name}": allowed: "ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm", "s3"`,
+    ]);
+  });
+
+  test("fails when a VPC endpoint is listed twice", () => {
+    expect(problems(configWith({ env: { vpcEndpoints: ["s3", "logs", "s3"] } }))).toEqual([`sandbox: vpcEndpoints = "s3": listed twice`]);
+  });
+
+  test("accepts every known VPC endpoint", () => {
+    loads(configWith({ env: { vpcEndpoints: ["ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm", "s3"] } }));
+  });
+});
+
+describe("environment settings", () => {
+  test.each(["us-east", "US-EAST-1", "useast1", "eu-west-10", "mars-north-1x", ""])("fails when region is invalid: %j", (region) => {
+    expect(problems(configWith({ env: { region } }))).toEqual([
+      `sandbox: region = ${JSON.stringify(region)}: must be an AWS region such as "us-east-1"`,
+    ]);
+  });
+
+  test.each(["us-east-1", "ap-southeast-2", "eu-central-1", "us-gov-west-1"])("accepts region %s", (region) => {
+    loads(configWith({ env: { region } }));
+  });
+
+  test.each(["12345", "1234567890123", "abcdefghijkl", "1234-5678-9012", " 123456789012"])("fails when an account ID is invalid: %j", (id) => {
+    expect(problems(configWith({ env: { allowedAccountIds: ["123456789012", id] } }))).toEqual([
+      `sandbox: allowedAccountIds = ${JSON.stringify(id)}: must be a 12-digit AWS account ID`,
+    ]);
+  });
+
+  test("fails when no account ID is allowed", () => {
+    expect(problems(configWith({ env: { allowedAccountIds: [] } }))).toEqual([
+      "sandbox: allowedAccountIds = []: list at least one 12-digit AWS account ID: deploys refuse any other account",
+    ]);
+  });
+
+  test.each([0, 2, 10, 1000, 3654, -7])("fails when logRetentionDays is not a CloudWatch value: %d", (days) => {
+    expect(problems(configWith({ env: { logRetentionDays: days } }))).toEqual([
+      `sandbox: logRetentionDays = ${days}: allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`,
+    ]);
+  });
+
+  test("accepts every CloudWatch retention value", () => {
+    for (const days of LOG_RETENTION_DAYS) loads(configWith({ env: { logRetentionDays: days } }));
+  });
+
+  test.each([-0.5, 1.01, 2])("fails when the environment's spotShare is outside 0 to 1: %d", (spotShare) => {
+    const lines = problems(configWith({ env: { spotShare } }));
+    expect(lines).toContain(`sandbox: spotShare = ${spotShare}: must be a number from 0 to 1`);
+    // The service inherits the value, so it is reported there too.
+    expect(lines).toContain(`${SVC}: spotShare = ${spotShare}: must be a number from 0 to 1`);
+  });
+
+  test("fails when the environment's spotShare is not a number", () => {
+    expect(problems(configWith({ env: { spotShare: Number.NaN } }))).toContain("sandbox: spotShare = null: must be a number from 0 to 1");
+  });
+
+  test("fails when the environment's logLevel is unknown, even with no service to inherit it", () => {
+    expect(problems(configWith({ env: { logLevel: invalid("trace") }, services: [] }))).toEqual([
+      `sandbox: logLevel = "trace": allowed: "debug", "info", "warn", "error"`,
+    ]);
+  });
+
+  test.each(["My_Bucket", "ab", "-bucket", "bucket-"])("fails when stateBucket is not an S3 bucket name: %j", (stateBucket) => {
+    expect(problems(configWith({ env: { stateBucket } }))).toEqual([
+      `sandbox: stateBucket = "${stateBucket}": must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`,
+    ]);
+  });
+
+  test.each(["Prod", "p", "pre-prod", "production-eu1", "1prod"])("fails when an environment name is invalid: %j", (name) => {
+    expect(problems(configWith({ environments: { [name]: environment() } }))).toContain(
+      `${name}: name = "${name}": environment names are 2-12 lower-case letters and digits, starting with a letter`,
+    );
+  });
+});
+
+describe("certificate", () => {
+  const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/12345678-90ab-cdef-1234-567890abcdef`;
+
+  test("fails when the certificate ARN is in another region than the environment", () => {
+    const certificateArn = arn("us-east-1");
+    expect(problems(configWith({ env: { region: "eu-west-1", certificate: { domainName: "api.example.com", certificateArn } } }))).toEqual([
+      `sandbox: certificate.certificateArn = "${certificateArn}": must be an ACM certificate ARN in eu-west-1 (the ALB's region)`,
+    ]);
+  });
+
+  test.each(["not-an-arn", "arn:aws:acm:eu-west-1:123456789012:certificate/short", "arn:aws:iam::123456789012:server-certificate/x"])(
+    "fails when the certificate ARN is malformed: %j",
+    (certificateArn) => {
+      expect(problems(configWith({ env: { certificate: { domainName: "api.example.com", certificateArn } } }))).toEqual([
+        `sandbox: certificate.certificateArn = "${certificateArn}": must be an ACM certificate ARN in eu-west-1 (the ALB's region)`,
+      ]);
+    },
+  );
+
+  test("accepts a certificate in the environment's region, or none (looked up by domain)", () => {
+    loads(configWith({ env: { certificate: { domainName: "api.example.com", certificateArn: arn("eu-west-1") } } }));
+    loads(configWith({ env: { certificate: { domainName: "api.example.com" } } }));
+  });
+
+  test.each(["API.example.com", "localhost", "api..example.com", "https://api.example.com"])("fails when the domain name is invalid: %j", (domainName) => {
+    expect(problems(configWith({ env: { certificate: { domainName } } }))).toEqual([
+      `sandbox: certificate.domainName = "${domainName}": must be a lower-case domain name such as "api.example.com"`,
+    ]);
+  });
+});
+
+describe("routing", () => {
+  const billing = (routing: ServiceConfig["routing"]) => service({ name: "billing", source: "services/billing", routing });
+  const BILLING = 'sandbox / service "billing"';
+
+  test("fails when two web services use the same listener priority", () => {
+    const config = configWith({ services: [service(), billing({ priority: 10, pathPatterns: ["/billing/*"] })] });
+    expect(problems(config)).toEqual([`${BILLING}: routing.priority = 10: already used by service "orders"; listener rule priorities must be unique`]);
+  });
+
+  test("fails when an environment override creates the duplicate priority", () => {
+    const config = configWith({
+      services: [service(), billing({ priority: 20, pathPatterns: ["/billing/*"] })],
+      env: { services: { billing: { routing: { priority: 10, pathPatterns: ["/billing/*"] } } } },
+    });
+    expect(problems(config)).toEqual([`${BILLING}: routing.priority = 10: already used by service "orders"; listener rule priorities must be unique`]);
+  });
+
+  test.each([
+    [{ priority: 10, pathPatterns: ["/a/*", "/b/*"] }, { priority: 20, pathPatterns: ["/a/*", "/b/*"] }],
+    [{ priority: 10, pathPatterns: ["/a/*", "/b/*"] }, { priority: 20, pathPatterns: ["/b/*", "/a/*"] }],
+    [
+      { priority: 10, pathPatterns: ["/api/*"], hostHeaders: ["a.example.com", "b.example.com"] },
+      { priority: 20, pathPatterns: ["/api/*"], hostHeaders: ["b.example.com", "a.example.com"] },
+    ],
+    [{ priority: 10, hostHeaders: ["api.example.com"] }, { priority: 20, hostHeaders: ["API.example.com"] }],
+    [{ priority: 10, pathPatterns: ["/a/*"] }, { priority: 20, pathPatterns: ["/a/*", "/a/*"] }],
+  ])("fails when two routes are identical: %j and %j", (first, second) => {
+    const config = configWith({ services: [service({ routing: first }), billing(second)] });
+    expect(problems(config)).toEqual([
+      `${BILLING}: routing = ${JSON.stringify(second)}: identical to the route of service "orders"; one of them would never receive traffic`,
+    ]);
+  });
+
+  test("accepts routes that differ in paths or hosts", () => {
+    loads(configWith({ services: [service({ routing: { priority: 10, pathPatterns: ["/a/*"] } }), billing({ priority: 20, pathPatterns: ["/a/*", "/b/*"] })] }));
+    loads(
+      configWith({
+        services: [
+          service({ routing: { priority: 10, pathPatterns: ["/*"], hostHeaders: ["a.example.com"] } }),
+          billing({ priority: 20, pathPatterns: ["/*"], hostHeaders: ["b.example.com"] }),
+        ],
+      }),
+    );
+  });
+
+  test("fails when a web service has no routing", () => {
+    expect(problems(configWith({ service: { routing: undefined } }))).toEqual([
+      `${SVC}: routing = undefined: a web service needs routing: { priority, pathPatterns and/or hostHeaders }`,
+    ]);
+  });
+
+  test.each([
+    ["worker", worker({ name: "orders", routing: { priority: 10, pathPatterns: ["/orders/*"] } })],
+    ["scheduled", scheduled("rate(1 hour)", { name: "orders", routing: { priority: 10, pathPatterns: ["/orders/*"] } })],
+  ])("fails when a %s has routing", (kind, svc) => {
+    expect(problems(configWith({ services: [svc] }))).toEqual([
+      `${SVC}: routing = {"priority":10,"pathPatterns":["/orders/*"]}: only web services are routed by the ALB; this one is a ${kind}`,
+    ]);
+  });
+
+  test.each([0, 50001, 1.5, -3])("fails when the priority is not a whole number from 1 to 50000: %d", (priority) => {
+    expect(problems(configWith({ service: { routing: { priority, pathPatterns: ["/orders/*"] } } }))).toEqual([
+      `${SVC}: routing.priority = ${priority}: must be a whole number from 1 to 50000`,
+    ]);
+  });
+
+  test("fails when routing gives neither paths nor hosts", () => {
+    expect(problems(configWith({ service: { routing: { priority: 10, pathPatterns: [] } } }))).toEqual([
+      `${SVC}: routing = {"priority":10,"pathPatterns":[]}: give pathPatterns and/or hostHeaders`,
+    ]);
+  });
+
+  test("fails when a rule has more than 5 conditions values", () => {
+    const routing = { priority: 10, pathPatterns: ["/a", "/b", "/c", "/d"], hostHeaders: ["x.example.com", "y.example.com"] };
+    expect(problems(configWith({ service: { routing } }))).toEqual([
+      `${SVC}: routing = ${JSON.stringify(routing)}: at most 5 path patterns and host headers in all (ALB limit)`,
+    ]);
+  });
+
+  test.each(["orders/*", "/orders list", `/${"a".repeat(128)}`])("fails when a path pattern is invalid: %j", (pattern) => {
+    expect(problems(configWith({ service: { routing: { priority: 10, pathPatterns: [pattern] } } }))).toEqual([
+      `${SVC}: routing.pathPatterns = ${JSON.stringify(pattern)}: must start with / and use letters, digits, / _ . - * ? ~ (at most 128 characters)`,
+    ]);
+  });
+
+  test.each(["api example.com", "api.example.com:443", "https://api.example.com"])("fails when a host header is invalid: %j", (host) => {
+    expect(problems(configWith({ service: { routing: { priority: 10, hostHeaders: [host] } } }))).toEqual([
+      `${SVC}: routing.hostHeaders = ${JSON.stringify(host)}: must be a host name, wildcards * and ? allowed (at most 128 characters)`,
+    ]);
+  });
+});
+
+describe("resource names", () => {
+  test("fails when project and environment make the ALB name longer than 32 characters", () => {
+    // Valid project (16) and environment (12) names cap the ALB name at 29, so only invalid names reach this check.
+    const config = configWith({ project: "abcdefghijklmnop", environments: { "europe-west-stage": environment() }, services: [worker()] });
+    expect(problems(config)).toContain(
+      `europe-west-stage: name = "abcdefghijklmnop-europe-west-stage": makes the ALB name 34 characters long; AWS allows 32`,
+    );
+  });
+
+  test("fails when the target group name would be longer than 32 characters", () => {
+    const name = "recommendations-apis";
+    const config = configWith({ services: [service({ name })] });
+    expect(problems(config)).toEqual([
+      `sandbox / service "${name}": name = "shop-sandbox-${name}": makes the target group name 33 characters long; AWS allows 32`,
+    ]);
+  });
+
+  test("accepts names of exactly 32 characters, and long names on services without a target group", () => {
+    loads(configWith({ services: [service({ name: "recommendations-api" })] }));
+    loads(configWith({ services: [worker({ name: "recommendations-apis" })] }));
+  });
+
+  test("the longest valid project and environment names leave room for a 2-character web service", () => {
+    const environments = { stagingwest1: environment() };
+    loads(configWith({ project: "abcdefghijklmnop", environments, service: { name: "ab" } }));
+    expect(problems(configWith({ project: "abcdefghijklmnop", environments, service: { name: "abc" } }))).toEqual([
+      `stagingwest1 / service "abc": name = "abcdefghijklmnop-stagingwest1-abc": makes the target group name 33 characters long; AWS allows 32`,
+    ]);
+  });
+});
+
+describe("service kind", () => {
+  test("fails when a web service has no health check path", () => {
+    expect(problems(configWith({ service: { healthCheckPath: undefined } }))).toEqual([
+      `${SVC}: healthCheckPath = undefined: a web service needs a health check path, e.g. "/readyz"`,
+    ]);
+  });
+
+  test.each(["readyz", "/ready z", "/ready?full=1", `/${"a".repeat(1024)}`])("fails when the health check path is invalid: %j", (healthCheckPath) => {
+    expect(problems(configWith({ service: { healthCheckPath } }))).toEqual([
+      `${SVC}: healthCheckPath = ${JSON.stringify(healthCheckPath)}: must be an absolute path of letters, digits and / _ . - (at most 1024 characters)`,
+    ]);
+  });
+
+  test("workers and scheduled tasks need no health check path", () => {
+    loads(configWith({ services: [worker(), scheduled("rate(5 minutes)")] }));
+  });
+
+  test("fails when kind is unknown", () => {
+    expect(problems(configWith({ service: { kind: invalid("cron") } }))).toEqual([`${SVC}: kind = "cron": allowed: "web", "worker", "scheduled"`]);
+  });
+
+  const NIGHTLY = 'sandbox / service "nightly"';
+  const NEEDS = 'a scheduled service needs "cron(<6 fields>)", "rate(1 minute|hour|day)" or "rate(<n> minutes|hours|days)"';
+
+  test("fails when a scheduled service has no schedule", () => {
+    expect(problems(configWith({ services: [scheduled(undefined)] }))).toEqual([`${NIGHTLY}: schedule = undefined: ${NEEDS}`]);
+  });
+
+  test.each([
+    "",
+    "cron(0 3 * * *)",
+    "cron(0 3 * * ? * *)",
+    "0 3 * * ? *",
+    "every day",
+    "rate(0 minutes)",
+    "rate(-5 minutes)",
+    "rate(5 seconds)",
+    "rate(5 weeks)",
+    "rate(1 minutes)",
+    "rate(1 hours)",
+    "rate(5 minute)",
+    "rate(12 day)",
+    "rate(05 minutes)",
+    "RATE(5 minutes)",
+  ])("fails when a scheduled service's schedule is not valid: %j", (schedule) => {
+    expect(problems(configWith({ services: [scheduled(schedule)] }))).toEqual([`${NIGHTLY}: schedule = ${JSON.stringify(schedule)}: ${NEEDS}`]);
+  });
+
+  test.each(["cron(0 3 * * * *)", "cron(0 3 1 * MON *)", "cron(0 3 ? * ? *)"])(
+    "fails when a cron schedule sets both or neither day field: %j",
+    (schedule) => {
+      expect(problems(configWith({ services: [scheduled(schedule)] }))).toEqual([
+        `${NIGHTLY}: schedule = ${JSON.stringify(schedule)}: exactly one of day-of-month and day-of-week must be "?", e.g. "cron(0 3 * * ? *)"`,
+      ]);
+    },
+  );
+
+  test.each([
+    "cron(0 3 * * ? *)",
+    "cron(0/15 * ? * MON-FRI *)",
+    "cron(0 12 1 * ? 2030)",
+    "rate(1 minute)",
+    "rate(1 hour)",
+    "rate(1 day)",
+    "rate(2 minutes)",
+    "rate(15 minutes)",
+    "rate(10 days)",
+  ])("accepts the schedule %j", (schedule) => {
+    loads(configWith({ services: [scheduled(schedule)] }));
+  });
+
+  test.each([
+    ["web", service({ schedule: "rate(1 hour)" })],
+    ["worker", worker({ name: "orders", schedule: "rate(1 hour)" })],
+  ])("fails when a %s has a schedule", (kind, svc) => {
+    expect(problems(configWith({ services: [svc] }))).toEqual([
+      `${SVC}: schedule = "rate(1 hour)": only scheduled services take a schedule; this one is a ${kind}`,
+    ]);
+  });
+
+  test.each([80, 443, 0, 1023, 65536, 8080.5])("fails when containerPort is not 1024 to 65535: %d", (containerPort) => {
+    expect(problems(configWith({ service: { containerPort } }))).toEqual([
+      `${SVC}: containerPort = ${containerPort}: must be a whole number from 1024 to 65535 (non-root containers cannot bind lower ports)`,
+    ]);
+  });
+
+  test.each([1024, 3000, 65535])("accepts containerPort %i", (containerPort) => loads(configWith({ service: { containerPort } })));
+});
+
+describe("secrets", () => {
+  const SECRET = "correct-horse-battery-staple";
+  const smArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf";
+  const ssmArn = "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/db/password";
+
+  test("fails when a secret is a plain string instead of a reference, without printing it", () => {
+    const config = configWith({ service: { secrets: { DB_PASSWORD: invalid(SECRET) } } });
+    expect(problems(config)).toEqual([
+      `${SVC}: secrets.DB_PASSWORD = "<redacted>": secrets are references, never values: give { secretsManagerArn } or { ssmParameterArn }`,
+    ]);
+    expect(errorText(config)).not.toContain(SECRET);
+  });
+
+  test("fails when a secret is a number, without printing it", () => {
+    const config = configWith({ service: { secrets: { PIN: invalid(918273) } } });
+    expect(problems(config)).toEqual([
+      `${SVC}: secrets.PIN = "<redacted>": secrets are references, never values: give { secretsManagerArn } or { ssmParameterArn }`,
+    ]);
+    expect(errorText(config)).not.toContain("918273");
+  });
+
+  test.each([SECRET, ssmArn, "arn:aws:secretsmanager:eu-west-1:123456789012:db", `${smArn} `])(
+    "fails when secretsManagerArn is not a Secrets Manager ARN, without printing it: %j",
+    (value) => {
+      const config = configWith({ service: { secrets: { DB_PASSWORD: { secretsManagerArn: value } } } });
+      expect(problems(config)).toEqual([
+        `${SVC}: secrets.DB_PASSWORD.secretsManagerArn = "<redacted>": must be a Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>), not a value`,
+      ]);
+      expect(errorText(config)).not.toContain(value);
+    },
+  );
+
+  test.each([SECRET, smArn, "/shop/db/password"])("fails when ssmParameterArn is not an SSM parameter ARN, without printing it: %j", (value) => {
+    const config = configWith({ service: { secrets: { DB_PASSWORD: { ssmParameterArn: value } } } });
+    expect(problems(config)).toEqual([
+      `${SVC}: secrets.DB_PASSWORD.ssmParameterArn = "<redacted>": must be an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), not a value`,
+    ]);
+    expect(errorText(config)).not.toContain(value);
+  });
+
+  test("fails when a secret reference names neither store, listing its keys but not its values", () => {
+    const config = configWith({ service: { secrets: { DB_PASSWORD: invalid({ value: SECRET }) } } });
+    expect(problems(config)).toEqual([`${SVC}: secrets.DB_PASSWORD = ["value"]: needs secretsManagerArn or ssmParameterArn`]);
+    expect(errorText(config)).not.toContain(SECRET);
+  });
+
+  test("fails when an environment override gives a plain value, without printing it", () => {
+    const config = configWith({ env: { services: { orders: { secrets: { DB_PASSWORD: invalid(SECRET) } } } } });
+    expect(problems(config)).toEqual([
+      `${SVC}: secrets.DB_PASSWORD = "<redacted>": secrets are references, never values: give { secretsManagerArn } or { ssmParameterArn }`,
+    ]);
+    expect(errorText(config)).not.toContain(SECRET);
+  });
+
+  test("fails when a secret's name is not a valid variable name", () => {
+    expect(problems(configWith({ service: { secrets: { "db-password": { ssmParameterArn: ssmArn } } } }))).toEqual([
+      `${SVC}: secrets.db-password = "db-password": secret names must be valid environment variable names`,
+    ]);
+  });
+
+  test("accepts references to both stores, with a JSON key, in any partition", () => {
+    loads(
+      configWith({
+        service: {
+          secrets: {
+            DB_PASSWORD: { secretsManagerArn: smArn, jsonKey: "password" },
+            API_TOKEN: { ssmParameterArn: ssmArn },
+            GOV: { secretsManagerArn: "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x-AbCdEf" },
+            CN: { ssmParameterArn: "arn:aws-cn:ssm:cn-north-1:123456789012:parameter/x" },
+          },
+        },
+      }),
+    );
+  });
+});
+
+describe("environment variables", () => {
+  const LOOKS = "looks like a secret: move it to `secrets` as a Secrets Manager or SSM reference";
+  const CONTAINS = "the value contains credentials: move it to `secrets` as a Secrets Manager or SSM reference";
+
+  test.each(["DB_PASSWORD", "PASSWD", "API_KEY", "STRIPE_APIKEY", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "session_secret", "PRIVATE_KEY", "DB_CREDENTIALS"])(
+    "fails when the variable name %s looks like a secret, with the value redacted",
+    (name) => {
+      const value = "s3cr3t-Value-9f8e7d";
+      const config = configWith({ service: { environment: { [name]: value } } });
+      expect(problems(config)).toEqual([`${SVC}: environment.${name} = "<redacted>": ${LOOKS}`]);
+      expect(errorText(config)).not.toContain(value);
+    },
+  );
+
+  test.each([
+    ["DATABASE_URL", "postgres://user:pass@host"],
+    ["DATABASE_URL", "postgres://app:s3cr3t-pw@db.internal:5432/shop"],
+    ["CACHE_URL", "redis://default:hunter22@cache.internal:6379"],
+    ["AWS_ID", "AKIAIOSFODNN7EXAMPLE"],
+    ["SIGNING", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA"],
+    ["STRIPE", "sk_live_51HxAbCdEfGhIjKlMn"],
+    ["GH", `ghp_${"a1B2c3D4e5".repeat(4)}`],
+  ])("fails when the value of %s contains credentials, with the value redacted", (name, value) => {
+    const config = configWith({ service: { environment: { [name]: value } } });
+    expect(problems(config)).toEqual([`${SVC}: environment.${name} = "<redacted>": ${CONTAINS}`]);
+    expect(errorText(config)).not.toContain(value);
+  });
+
+  test("fails when an environment override adds a secret-looking variable, with the value redacted", () => {
+    const config = configWith({ env: { services: { orders: { environment: { DATABASE_URL: "postgres://user:pass@host" } } } } });
+    expect(problems(config)).toEqual([`${SVC}: environment.DATABASE_URL = "<redacted>": ${CONTAINS}`]);
+    expect(errorText(config)).not.toContain("user:pass");
+  });
+
+  test("fails when a value is not a string, redacting it when the name looks like a secret", () => {
+    expect(problems(configWith({ service: { environment: { WORKERS: invalid(4) } } }))).toEqual([`${SVC}: environment.WORKERS = 4: must be a string`]);
+    const config = configWith({ service: { environment: { DB_PASSWORD: invalid(12345678) } } });
+    expect(problems(config)).toEqual([`${SVC}: environment.DB_PASSWORD = "<redacted>": must be a string`]);
+    expect(errorText(config)).not.toContain("12345678");
+  });
+
+  test("fails when a variable name is invalid", () => {
+    expect(problems(configWith({ service: { environment: { "feature-x": "on" } } }))).toEqual([
+      `${SVC}: environment.feature-x = "feature-x": must be a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)`,
+    ]);
+  });
+
+  test("accepts ordinary variables, including URLs without credentials", () => {
+    loads(
+      configWith({
+        service: {
+          environment: {
+            DATABASE_HOST: "db.internal",
+            DATABASE_URL: "postgres://db.internal:5432/shop",
+            PUBLIC_URL: "https://shop.example.com:8443/a@b",
+            LOG_FORMAT: "json",
+            FEATURE_FLAGS: "search,checkout",
+            CONTACT: "ops@example.com",
+          },
+        },
+      }),
+    );
+  });
+});
