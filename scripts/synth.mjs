@@ -7,9 +7,11 @@ import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const out = join(root, "cdktf.out");
-const next = join(root, `.cdktf.out.next-${process.pid}`);
-const old = join(root, `.cdktf.out.old-${process.pid}`);
+// `--out <dir>` writes elsewhere (tests, e2e); the swap happens next to that directory.
+const outArg = process.argv.indexOf("--out");
+const out = outArg > 0 ? resolve(process.argv[outArg + 1] ?? "") : join(root, "cdktf.out");
+const next = `${out}.next-${process.pid}`;
+const old = `${out}.old-${process.pid}`;
 const bun = join(root, "stacks", "node_modules", ".bin", "bun");
 
 const started = process.hrtime.bigint();
@@ -20,7 +22,7 @@ const result = spawnSync(bun, [join(root, "stacks", "src", "main.ts")], {
 });
 if (result.status !== 0) {
   rmSync(next, { recursive: true, force: true });
-  console.error(`synth failed (exit ${result.status ?? result.signal}); cdktf.out was left as it was.`);
+  console.error(`synth failed (exit ${result.status ?? result.signal}); ${out} was left as it was.`);
   process.exit(1);
 }
 if (existsSync(out)) renameSync(out, old);
@@ -28,4 +30,4 @@ renameSync(next, out);
 rmSync(old, { recursive: true, force: true });
 const stacks = readdirSync(join(out, "stacks")).sort();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-console.log(`Synthesized ${stacks.length} stacks into cdktf.out/ in ${ms.toFixed(0)} ms: ${stacks.join(", ")}`);
+console.log(`Synthesized ${stacks.length} stacks into ${out} in ${ms.toFixed(0)} ms: ${stacks.join(", ")}`);
