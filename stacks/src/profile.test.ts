@@ -1,5 +1,5 @@
 import { buildApp } from "./app";
-import { EMULATED_SERVICES, ProfileError, profileFromEnv } from "./profile";
+import { EMULATED_SERVICES, ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { AWS_PROFILE, synth } from "./testing";
 
 describe("profileFromEnv", () => {
@@ -21,7 +21,7 @@ describe("profileFromEnv", () => {
 });
 
 describe("profiles in synthesized stacks", () => {
-  const resourcesOf = (profile: Parameters<typeof buildApp>[0]["profile"]) => {
+  const resourcesOf = (profile: SynthProfile) => {
     const { environments } = buildApp({ profile, environments: ["prod"] });
     return environments[0]!.services.map((s) => synth(s))[0]!;
   };
