@@ -10,4 +10,5 @@ export const suites = [
   { name: "constructs", cwd: "packages/constructs", cmd: ["pnpm", "exec", "jest"], parse: "jest" },
   { name: "stacks", cwd: "stacks", cmd: ["pnpm", "exec", "jest"], parse: "jest" },
   { name: "bun-api", cwd: "services/bun-api", cmd: ["pnpm", "exec", "bun", "test"], parse: "bun" },
+  { name: "checkov", cwd: "stacks", cmd: ["pnpm", "scan"], parse: "plain" },
 ];
