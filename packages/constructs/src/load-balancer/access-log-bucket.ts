@@ -29,6 +29,13 @@ const ELB_ACCOUNTS: Readonly<Record<string, string>> = {
   "ap-southeast-1": "114774131450",
   "ap-southeast-2": "783225319266",
   "sa-east-1": "507241528517",
+  // Opt-in regions opened before August 2022 also deliver from an ELB account.
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-northeast-3": "383597477331",
+  "ap-southeast-3": "589379963580",
+  "eu-south-1": "635631232127",
+  "me-south-1": "076674570225",
 };
 
 export interface AccessLogBucketProps {

@@ -185,6 +185,20 @@ describe("PublicLoadBalancer", () => {
       });
     });
 
+    test.each([
+      ["af-south-1", "098369216593"],
+      ["ap-east-1", "754344448648"],
+      ["ap-northeast-3", "383597477331"],
+      ["ap-southeast-3", "589379963580"],
+      ["eu-south-1", "635631232127"],
+      ["me-south-1", "076674570225"],
+      ["eu-west-1", "156460612806"],
+    ])("%s, opened before August 2022, delivers from ELB account %s", (region, account) => {
+      const { tf: t } = alb({ accessLogs: true, region });
+      const deliver = t.statements(t.resources("aws_s3_bucket_policy")[0]!.policy)[0]!;
+      expect(deliver.principals).toEqual([{ type: "AWS", identifiers: [`arn:aws:iam::${account}:root`] }]);
+    });
+
     test("a region opened after August 2022 uses the log delivery service principal", () => {
       const { tf: t } = alb({ accessLogs: true, region: "ap-southeast-5" });
       const deliver = t.statements(t.resources("aws_s3_bucket_policy")[0]!.policy)[0]!;
