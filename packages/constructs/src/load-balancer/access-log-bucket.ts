@@ -50,6 +50,8 @@ export interface AccessLogBucketProps {
 /** A private, encrypted bucket that only the region's ALB log delivery may write to. */
 export class AccessLogBucket extends Construct {
   public readonly bucket: S3Bucket;
+  /** What lets the ALB write; the ALB must wait for it, since enabling logs tests a write. */
+  public readonly bucketPolicy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
@@ -99,6 +101,6 @@ export class AccessLogBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, "BucketPolicy", { bucket: this.bucket.id, policy: policy.json });
+    this.bucketPolicy = new S3BucketPolicy(this, "BucketPolicy", { bucket: this.bucket.id, policy: policy.json });
   }
 }

@@ -32,6 +32,7 @@ describe("PublicLoadBalancer", () => {
       const props = tf.of(lb.loadBalancer);
       expect(props).toMatchObject({ drop_invalid_header_fields: true, idle_timeout: 60, desync_mitigation_mode: "defensive", enable_deletion_protection: false });
       expect(props).not.toHaveProperty("access_logs");
+      expect(props).not.toHaveProperty("depends_on");
       expect(tf.resources("aws_s3_bucket")).toHaveLength(0);
       expect(lb.accessLogBucket).toBeUndefined();
     });
@@ -146,6 +147,12 @@ describe("PublicLoadBalancer", () => {
     test("the ALB writes its logs to a new bucket under the alb/ prefix", () => {
       expect(tf.of(lb.loadBalancer).access_logs).toEqual({ bucket: bucketId(), enabled: true, prefix: "alb" });
       expect(tf.of(bucket())).toMatchObject({ bucket_prefix: "t-alb-alb-logs-", force_destroy: false });
+    });
+
+    test("the ALB is created after the bucket policy that lets it write", () => {
+      const policies = tf.resources("aws_s3_bucket_policy");
+      expect(policies).toHaveLength(1);
+      expect(tf.of(lb.loadBalancer).depends_on).toEqual([tf.address(lb.accessLogBucket!.bucketPolicy)]);
     });
 
     test("the bucket blocks every form of public access and enforces bucket-owner objects", () => {

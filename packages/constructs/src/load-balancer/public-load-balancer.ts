@@ -97,6 +97,8 @@ export class PublicLoadBalancer extends Construct {
       desyncMitigationMode: "defensive",
       enableDeletionProtection: props.deletionProtection ?? false,
       accessLogs: this.accessLogBucket ? { bucket: this.accessLogBucket.bucket.id, enabled: true, prefix: "alb" } : undefined,
+      // Enabling access logs writes a test object; without the policy in place that fails with Access Denied.
+      dependsOn: this.accessLogBucket ? [this.accessLogBucket.bucketPolicy] : undefined,
     });
 
     const notFound = {

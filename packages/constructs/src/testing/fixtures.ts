@@ -73,10 +73,15 @@ export class Synthesized {
     return found;
   }
 
+  /** The address `depends_on` uses, e.g. `aws_vpc.Network_Vpc_1234`. */
+  address(element: Element): string {
+    const prefix = element instanceof TerraformDataSource ? "data." : "";
+    return `${prefix}${element.terraformResourceType}.${this.stack.getLogicalId(element)}`;
+  }
+
   /** The interpolation Terraform sees for an attribute of `element`, e.g. `${aws_vpc.Network_Vpc_1234.id}`. */
   ref(element: Element, attribute: string): string {
-    const prefix = element instanceof TerraformDataSource ? "data." : "";
-    return `\${${prefix}${element.terraformResourceType}.${this.stack.getLogicalId(element)}.${attribute}}`;
+    return `\${${this.address(element)}.${attribute}}`;
   }
 
   /** The statements of the policy document a `policy` argument points at (`${data.aws_iam_policy_document.X.json}`). */
