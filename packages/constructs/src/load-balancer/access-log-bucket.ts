@@ -55,7 +55,9 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "Bucket", { bucketPrefix: props.namePrefix, forceDestroy: false });
+    // Terraform appends a 26-character suffix; bucket names are lower case and at most 63 long.
+    const bucketPrefix = props.namePrefix.toLowerCase().slice(0, 63 - 26);
+    this.bucket = new S3Bucket(this, "Bucket", { bucketPrefix, forceDestroy: false });
     new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
       bucket: this.bucket.id,
       blockPublicAcls: true,

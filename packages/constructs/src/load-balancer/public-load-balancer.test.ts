@@ -149,6 +149,14 @@ describe("PublicLoadBalancer", () => {
       expect(tf.of(bucket())).toMatchObject({ bucket_prefix: "t-alb-alb-logs-", force_destroy: false });
     });
 
+    test("a long or mixed-case ALB name still gives a valid bucket prefix", () => {
+      const name = "Prod-Platform-With-A-Long-Name-32";
+      const { tf: t, lb: l } = alb({ accessLogs: true, name: name.slice(0, 32) });
+      const prefix = t.of(l.accessLogBucket!.bucket).bucket_prefix as string;
+      expect(prefix).toBe("prod-platform-with-a-long-name-3-alb-");
+      expect(prefix).toHaveLength(37);
+    });
+
     test("the ALB is created after the bucket policy that lets it write", () => {
       const policies = tf.resources("aws_s3_bucket_policy");
       expect(policies).toHaveLength(1);
