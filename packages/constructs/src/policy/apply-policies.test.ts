@@ -85,8 +85,8 @@ describe("suppressPolicy", () => {
   });
 
   test("fails when the rule does not exist", () => {
-    expect(() => suppressPolicy(Testing.app(), "BF-ECS-999", "a reason long enough")).toThrow(
-      /suppressPolicy: rule "BF-ECS-999" on  does not exist; known rules: BF-ECS-001, /,
+    expect(() => suppressPolicy(newStack(Testing.app(), "prod-api"), "BF-ECS-999", "a reason long enough")).toThrow(
+      /^suppressPolicy: rule "BF-ECS-999" on prod-api does not exist; known rules: BF-ECS-001, BF-ECS-002, /,
     );
   });
 

@@ -1,0 +1,274 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp } from "../app";
+import { cdkDefault } from "./cdk-default";
+import { estimate, splitTasks, type EnvironmentEstimate } from "./estimate";
+import { formatMarkdown, formatTable } from "./format";
+import { inventories } from "./inventory";
+import { loadPrices, type PriceTable } from "./prices";
+import { buildReports } from "./report";
+import { runsPerMonth } from "./schedule";
+import { readStacks, type Json, type StackJson } from "./terraform-json";
+
+/** Round numbers so every expected figure below can be checked by hand. */
+const table: PriceTable = {
+  asOf: "2026-01-01",
+  currency: "USD",
+  hoursPerMonth: 730,
+  sources: {},
+  spotPriceRatio: 0.3,
+  regions: {
+    "us-east-1": {
+      fargate: { X86_64: { vcpuHour: 0.04, gbHour: 0.004 }, ARM64: { vcpuHour: 0.03, gbHour: 0.003 }, ephemeralGbHourAbove20: 0.0001 },
+      albHour: 0.02,
+      albLcuHour: 0.01,
+      nlbHour: 0.02,
+      natGatewayHour: 0.05,
+      natGatewayGb: 0.05,
+      publicIpv4Hour: 0.005,
+      interfaceEndpointAzHour: 0.01,
+      logsIngestionGb: 0.5,
+      metricMonth: 0.3,
+      alarmMonth: 0.1,
+      ecrGbMonth: 0.1,
+      kmsKeyMonth: 1,
+      cloudwatchFreeTier: { logsGb: 5, metrics: 10, alarms: 10 },
+    },
+  },
+  assumptions: {
+    default: {
+      albLcuPerHour: { min: 0.5, max: 2 },
+      logsGbPerTaskMonth: 1,
+      natGbPerMonth: { min: 10, max: 50 },
+      flowLogsGbPerMonth: 5,
+      scheduledRunMinutes: 10,
+      ecrGbPerRepository: 1,
+      containerInsightsMetricsPerCluster: 10,
+      containerInsightsMetricsPerService: 20,
+    },
+  },
+};
+
+const stack = (name: string, resource: Record<string, Record<string, Json>>, provider: Json = {}): StackJson => ({
+  name,
+  json: { provider: { aws: [{ region: "us-east-1", ...provider }] }, resource },
+});
+
+const taskDefinition = (cpu: string, memory: string, architecture = "ARM64") => ({
+  cpu,
+  memory,
+  runtime_platform: { cpu_architecture: architecture, operating_system_family: "LINUX" },
+});
+
+/** qa: one web service with two ARM tasks of 0.25 vCPU / 0.5 GB behind an internet-facing ALB in two subnets. */
+const webStack = (extra: Record<string, Record<string, Json>> = {}) =>
+  stack("qa-api", {
+    aws_ecs_task_definition: { Task: taskDefinition("256", "512") },
+    aws_ecs_service: { Service: { name: "api", desired_count: 2, launch_type: "FARGATE", task_definition: "${aws_ecs_task_definition.Task.arn}", load_balancer: [{ container_port: 8080 }] } },
+    aws_lb: { Alb: { load_balancer_type: "application", subnets: ["subnet-a", "subnet-b"] } },
+    ...extra,
+  });
+
+const estimateOf = (stacks: StackJson[], env = "qa"): EnvironmentEstimate => {
+  const envs = inventories(stacks, () => 10);
+  const inv = envs.find((e) => e.name === env);
+  if (!inv) throw new Error(`no ${env}`);
+  return estimate(inv, table, envs);
+};
+const line = (e: EnvironmentEstimate, item: string) => e.lines.find((l) => l.item === item);
+const round = (n: number | undefined) => Math.round((n ?? NaN) * 100) / 100;
+
+describe("cost estimate of hand-checked stacks", () => {
+  test("two ARM tasks behind an ALB, no NAT", () => {
+    const e = estimateOf([webStack()]);
+    // 2 tasks x 730 h x (0.25 x 0.03 + 0.5 x 0.003) = 13.14
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.min)).toBe(13.14);
+    expect(line(e, "Fargate ARM64 on-demand")?.quantity.min).toBe("365 vCPU-h, 730 GB-h");
+    expect(round(line(e, "Application Load Balancer")?.monthly.min)).toBe(14.6); // 730 x 0.02
+    expect(round(line(e, "ALB capacity units (assumed)")?.monthly.min)).toBe(3.65); // 0.5 LCU x 730 x 0.01
+    expect(round(line(e, "ALB capacity units (assumed)")?.monthly.max)).toBe(14.6); // 2 LCU
+    expect(round(line(e, "Public IPv4 addresses")?.monthly.min)).toBe(7.3); // ALB in 2 AZs: 2 x 730 x 0.005
+    expect(round(line(e, "CloudWatch Logs ingestion")?.monthly.min)).toBe(1); // 2 GB x 0.5, no account of its own: no free tier
+    expect(e.total).toEqual({ min: 39.69, max: 50.64 });
+    expect(line(e, "NAT gateways")).toBeUndefined();
+  });
+
+  test("autoscaling from 1 to 4 x86 tasks, base 1 on demand and the rest 1:3 on spot", () => {
+    const e = estimateOf([
+      stack("qa-worker", {
+        aws_ecs_task_definition: { Task: taskDefinition("512", "1024", "X86_64") },
+        aws_ecs_service: {
+          Worker: {
+            name: "worker",
+            task_definition: "${aws_ecs_task_definition.Task.arn}",
+            capacity_provider_strategy: [
+              { capacity_provider: "FARGATE", base: 1, weight: 1 },
+              { capacity_provider: "FARGATE_SPOT", weight: 3 },
+            ],
+          },
+        },
+        aws_appautoscaling_target: {
+          Target: { resource_id: "service/qa/${aws_ecs_service.Worker.name}", scalable_dimension: "ecs:service:DesiredCount", min_capacity: 1, max_capacity: 4 },
+        },
+      }),
+    ]);
+    // one task-hour: 0.5 x 0.04 + 1 x 0.004 = 0.024 on demand, x 0.3 on spot
+    expect(round(line(e, "Fargate X86_64 on-demand")?.monthly.min)).toBe(17.52); // 1 x 730 x 0.024
+    expect(round(line(e, "Fargate X86_64 on-demand")?.monthly.max)).toBe(30.66); // (1 + 3/4) x 730 x 0.024
+    expect(round(line(e, "Fargate X86_64 spot")?.monthly.min)).toBe(0);
+    expect(round(line(e, "Fargate X86_64 spot")?.monthly.max)).toBe(11.83); // 2.25 x 730 x 0.0072
+  });
+
+  test("NAT gateways, their Elastic IPs and interface endpoints per AZ; gateway endpoints are free", () => {
+    const e = estimateOf([
+      stack("qa-network", {
+        aws_nat_gateway: { Nat: { count: 2, allocation_id: "x" } },
+        aws_eip: { NatIp: { count: 2, domain: "vpc" } },
+        aws_vpc_endpoint: {
+          Ecr: { vpc_endpoint_type: "Interface", subnet_ids: ["a", "b"], count: 3 },
+          S3: { vpc_endpoint_type: "Gateway" },
+        },
+      }),
+    ]);
+    expect(round(line(e, "NAT gateways")?.monthly.min)).toBe(73); // 2 x 730 x 0.05
+    expect(round(line(e, "NAT data processing (assumed)")?.monthly.max)).toBe(2.5); // 50 GB x 0.05
+    expect(round(line(e, "Public IPv4 addresses")?.monthly.min)).toBe(7.3);
+    expect(line(e, "Interface VPC endpoints")).toEqual({
+      item: "Interface VPC endpoints",
+      quantity: { min: "3 endpoints, 6 endpoint-AZs", max: "3 endpoints, 6 endpoint-AZs" },
+      monthly: { min: 43.8, max: 43.8 },
+    });
+  });
+
+  test("public IPs on tasks are billed per running task", () => {
+    const e = estimateOf([
+      webStack({
+        aws_ecs_service: {
+          Service: { name: "api", desired_count: 3, task_definition: "${aws_ecs_task_definition.Task.arn}", network_configuration: { assign_public_ip: true } },
+        },
+      }),
+    ]);
+    expect(line(e, "Public IPv4 addresses")?.quantity.min).toBe("5 IPs"); // 2 ALB + 3 tasks
+  });
+
+  test("counts an ALB's cross-stack subnets and uses the cluster's default strategy from another stack", () => {
+    const network = stack("qa-network", { aws_subnet: { A: {}, B: {}, C: {} } });
+    const cluster = stack("qa-cluster", {
+      aws_lb: { Alb: { subnets: ["${data.terraform_remote_state.cross-stack-reference-input-qa-network.outputs.a}", "${data.terraform_remote_state.cross-stack-reference-input-qa-network.outputs.b}", "${data.terraform_remote_state.cross-stack-reference-input-qa-network.outputs.c}"] } },
+      aws_ecs_cluster_capacity_providers: { Cp: { default_capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] } },
+    });
+    const api = stack("qa-api", {
+      aws_ecs_task_definition: { Task: taskDefinition("256", "512") },
+      aws_ecs_service: { Service: { name: "api", desired_count: 1, task_definition: "${aws_ecs_task_definition.Task.arn}" } },
+    });
+    const e = estimateOf([network, cluster, api]);
+    expect(line(e, "Public IPv4 addresses")?.quantity.min).toBe("3 IPs");
+    expect(round(line(e, "Fargate ARM64 spot")?.monthly.min)).toBe(1.97); // 730 x 0.009 x 0.3
+  });
+
+  test("a nightly scheduled task: runs x minutes", () => {
+    const e = estimateOf([
+      stack("qa-etl", {
+        aws_ecs_task_definition: { Task: taskDefinition("1024", "2048") },
+        aws_scheduler_schedule: {
+          Nightly: { name: "etl", schedule_expression: "cron(0 3 * * ? *)", target: { ecs_parameters: { task_definition_arn: "${aws_ecs_task_definition.Task.arn}", launch_type: "FARGATE" } } },
+        },
+      }),
+    ]);
+    // 730/24 runs x 10 min = 5.07 h x (1 x 0.03 + 2 x 0.003)
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.min)).toBe(0.18);
+  });
+
+  test("CloudWatch: Container Insights metrics, alarms (2 per target tracking policy) and the free tier of an account of its own", () => {
+    const resources = {
+      aws_ecs_task_definition: { Task: taskDefinition("256", "512") },
+      aws_ecs_cluster: { Cluster: { setting: [{ name: "containerInsights", value: "enabled" }] } },
+      aws_ecs_service: { Service: { name: "api", desired_count: 2, task_definition: "${aws_ecs_task_definition.Task.arn}" } },
+      aws_cloudwatch_metric_alarm: { A: {}, B: {} },
+      aws_appautoscaling_policy: { Cpu: { policy_type: "TargetTrackingScaling" } },
+    };
+    const shared = estimateOf([stack("qa-api", resources)]);
+    expect(line(shared, "Container Insights metrics")?.monthly.min).toBeCloseTo(9); // 30 x 0.3
+    expect(line(shared, "CloudWatch alarms")?.quantity.min).toBe("4 alarms");
+    expect(line(shared, "CloudWatch alarms")?.monthly.min).toBeCloseTo(0.4);
+    const own = estimateOf([stack("qa-api", resources, { allowed_account_ids: ["111111111111"] })]);
+    expect(line(own, "Container Insights metrics")?.monthly.min).toBeCloseTo(6); // 10 free
+    expect(line(own, "CloudWatch alarms")?.monthly.min).toBe(0);
+    expect(line(own, "CloudWatch Logs ingestion")?.monthly.min).toBe(0);
+  });
+
+  test("the AWS CDK default line: same tasks on x86 on demand, 2 NAT gateways with EIPs, one ALB", () => {
+    const envs = inventories([webStack()], () => 10);
+    const c = cdkDefault(envs[0]!, table, envs);
+    // 17.52 x86 + 14.60 ALB + 3.65 LCU + 73.00 NAT + 0.50 NAT data + 14.60 for 4 IPs + 1.00 logs
+    expect(c.total.min).toBe(124.87);
+    expect(c.lines.map((l) => l.item)).toEqual([
+      "Fargate X86_64 on-demand",
+      "Application Load Balancer",
+      "ALB capacity units (assumed)",
+      "NAT gateways",
+      "NAT data processing (assumed)",
+      "Public IPv4 addresses",
+      "CloudWatch Logs ingestion",
+    ]);
+  });
+
+  test("unknown regions use us-east-1 prices and say so", () => {
+    const s = webStack();
+    (s.json.provider as { aws: Json[] }).aws[0]!.region = "eu-west-1";
+    expect(estimateOf([s]).notes).toContain("no prices for eu-west-1 in prices.json (as of 2026-01-01); used us-east-1's");
+  });
+});
+
+describe("splitTasks", () => {
+  test("base first, then by weight", () => {
+    const strategy = { base: { provider: "FARGATE", tasks: 2 }, weights: { FARGATE: 1, FARGATE_SPOT: 1 } };
+    expect(splitTasks(1, strategy)).toEqual({ onDemand: 1, spot: 0 });
+    expect(splitTasks(10, strategy)).toEqual({ onDemand: 6, spot: 4 });
+    expect(splitTasks(3, undefined)).toEqual({ onDemand: 3, spot: 0 });
+  });
+});
+
+describe("runsPerMonth", () => {
+  test.each([
+    ["rate(1 hour)", 730],
+    ["rate(5 minutes)", 8760],
+    ["cron(0 3 * * ? *)", 30.42],
+    ["cron(0 */6 * * ? *)", 121.67],
+    ["cron(30 9 ? * MON-FRI *)", 21.73],
+    ["at(2026-12-01T00:00:00)", 1],
+  ])("%s", (expression, runs) => {
+    expect(round(runsPerMonth(expression))).toBe(runs);
+  });
+  test("an unreadable expression gives undefined", () => {
+    expect(runsPerMonth("every day")).toBeUndefined();
+  });
+});
+
+describe("the shipped stacks", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cost-shipped-"));
+  buildApp({ outdir }).app.synth();
+  const prices = loadPrices();
+  const reports = buildReports(readStacks(outdir), prices);
+
+  test("every environment gets an estimate below its maximum, dev below the CDK default line", () => {
+    expect(reports.map((r) => r.estimate.environment)).toEqual(["dev", "staging", "prod"]);
+    for (const r of reports) expect(r.estimate.total.min).toBeLessThanOrEqual(r.estimate.total.max);
+    const dev = reports[0]!;
+    expect(dev.estimate.total.min).toBeLessThan(dev.cdkDefault.total.min);
+    expect(dev.estimate.lines.map((l) => l.item)).toContain("Fargate ARM64 spot");
+    expect(dev.estimate.lines.map((l) => l.item)).not.toContain("NAT gateways");
+  });
+
+  test("the table and the Markdown carry every environment and the CDK line", () => {
+    const text = formatTable(reports, prices.asOf);
+    const md = formatMarkdown(reports, prices.asOf);
+    for (const env of ["dev", "staging", "prod"]) {
+      expect(text).toContain(`${env} (us-east-1), monthly estimate, prices as of ${prices.asOf}`);
+      expect(md).toContain(`### ${env} (us-east-1)`);
+    }
+    expect(md).toContain("| AWS CDK ApplicationLoadBalancedFargateService defaults");
+    expect(text).toMatch(/dev target at minimum capacity: \$\d+\.\d\d/);
+  });
+});

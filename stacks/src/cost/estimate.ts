@@ -1,0 +1,219 @@
+import type { Architecture, CapacityStrategy, EnvironmentInventory, TaskSize, Workload } from "./inventory";
+import { assumptionsFor, regionPrices, type Assumptions, type PriceTable, type Range, type RegionPrices } from "./prices";
+
+/** One billed item at minimum and at maximum capacity. */
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: { readonly min: string; readonly max: string };
+  readonly monthly: Range;
+}
+
+export interface EnvironmentEstimate {
+  readonly environment: string;
+  readonly region: string;
+  readonly lines: readonly CostLine[];
+  readonly total: Range;
+  readonly notes: readonly string[];
+}
+
+/** On-demand and spot tasks out of `n`: the base goes first, the rest splits by weight. */
+export function splitTasks(n: number, strategy: CapacityStrategy | undefined): { onDemand: number; spot: number } {
+  if (!strategy) return { onDemand: n, spot: 0 };
+  const out = { onDemand: 0, spot: 0 };
+  const add = (provider: string, tasks: number) => {
+    if (provider === "FARGATE_SPOT") out.spot += tasks;
+    else out.onDemand += tasks;
+  };
+  let rest = n;
+  if (strategy.base) {
+    const tasks = Math.min(strategy.base.tasks, n);
+    add(strategy.base.provider, tasks);
+    rest -= tasks;
+  }
+  const entries = Object.entries(strategy.weights);
+  const totalWeight = entries.reduce((sum, [, w]) => sum + w, 0);
+  if (rest > 0 && totalWeight === 0) add(strategy.base?.provider ?? "FARGATE", rest);
+  else for (const [provider, weight] of entries) add(provider, (rest * weight) / totalWeight);
+  return out;
+}
+
+const money = (n: number) => Math.round(n * 100) / 100;
+const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
+
+interface Tally {
+  min: number;
+  max: number;
+}
+
+interface FargateBucket {
+  readonly vcpuHours: Tally;
+  readonly gbHours: Tally;
+  readonly cost: Tally;
+}
+
+function taskHourPrice(size: TaskSize, p: RegionPrices, spotRatio: number, spot: boolean): number {
+  const rate = p.fargate[size.architecture];
+  const compute = (size.cpuUnits / 1024) * rate.vcpuHour + (size.memoryMiB / 1024) * rate.gbHour;
+  const storage = Math.max(0, size.ephemeralGiB - 20) * p.fargate.ephemeralGbHourAbove20;
+  return (spot ? compute * spotRatio : compute) + storage;
+}
+
+/** Task-hours per month of a workload at min and max, split on-demand / spot. */
+function taskHours(w: Workload, hours: number): { onDemand: Range; spot: Range } {
+  if (w.kind === "scheduled") {
+    const split = splitTasks(1, w.strategy);
+    const h = w.scheduledTaskHours ?? 0;
+    return { onDemand: { min: split.onDemand * h, max: split.onDemand * h }, spot: { min: split.spot * h, max: split.spot * h } };
+  }
+  const min = splitTasks(w.tasks.min, w.strategy);
+  const max = splitTasks(w.tasks.max, w.strategy);
+  return { onDemand: { min: min.onDemand * hours, max: max.onDemand * hours }, spot: { min: min.spot * hours, max: max.spot * hours } };
+}
+
+/** Fargate lines by architecture and purchase option. */
+export function fargateLines(workloads: readonly Workload[], p: RegionPrices, table: PriceTable, forceX86OnDemand = false): CostLine[] {
+  const buckets = new Map<string, FargateBucket>();
+  for (const w0 of workloads) {
+    const w: Workload = forceX86OnDemand ? { ...w0, size: { ...w0.size, architecture: "X86_64" }, strategy: undefined } : w0;
+    const hours = taskHours(w, table.hoursPerMonth);
+    for (const spot of [false, true]) {
+      const h = spot ? hours.spot : hours.onDemand;
+      if (h.max === 0 && h.min === 0) continue;
+      const key = `${w.size.architecture} ${spot ? "spot" : "on-demand"}`;
+      const b = buckets.get(key) ?? { vcpuHours: { min: 0, max: 0 }, gbHours: { min: 0, max: 0 }, cost: { min: 0, max: 0 } };
+      const price = taskHourPrice(w.size, p, table.spotPriceRatio, spot);
+      for (const k of ["min", "max"] as const) {
+        b.vcpuHours[k] += h[k] * (w.size.cpuUnits / 1024);
+        b.gbHours[k] += h[k] * (w.size.memoryMiB / 1024);
+        b.cost[k] += h[k] * price;
+      }
+      buckets.set(key, b);
+    }
+  }
+  const order = (key: string) => ["ARM64 on-demand", "ARM64 spot", "X86_64 on-demand", "X86_64 spot"].indexOf(key);
+  return [...buckets]
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([key, b]) => ({
+      item: `Fargate ${key as `${Architecture} ${string}`}`,
+      quantity: { min: `${fmt(b.vcpuHours.min)} vCPU-h, ${fmt(b.gbHours.min)} GB-h`, max: `${fmt(b.vcpuHours.max)} vCPU-h, ${fmt(b.gbHours.max)} GB-h` },
+      monthly: { min: b.cost.min, max: b.cost.max },
+    }));
+}
+
+const flat = (item: string, quantity: string, monthly: number): CostLine => ({ item, quantity: { min: quantity, max: quantity }, monthly: { min: monthly, max: monthly } });
+
+/** Running tasks at min/max, for per-task assumptions (logs) and public IPs. */
+export function runningTasks(workloads: readonly Workload[], hours: number, only?: (w: Workload) => boolean): Range {
+  const r = { min: 0, max: 0 };
+  for (const w of workloads) {
+    if (only && !only(w)) continue;
+    if (w.kind === "scheduled") {
+      const avg = (w.scheduledTaskHours ?? 0) / hours;
+      r.min += avg;
+      r.max += avg;
+    } else {
+      r.min += w.tasks.min;
+      r.max += w.tasks.max;
+    }
+  }
+  return r;
+}
+
+export interface CloudWatchUse {
+  readonly logsGb: Range;
+  readonly metrics: number;
+  readonly alarms: number;
+}
+
+/** CloudWatch lines after the always-free tier, which only an account of its own gets to itself. */
+export function cloudWatchLines(use: CloudWatchUse, p: RegionPrices, freeTier: boolean): CostLine[] {
+  const free = freeTier ? p.cloudwatchFreeTier : { logsGb: 0, metrics: 0, alarms: 0 };
+  const lines: CostLine[] = [];
+  if (use.logsGb.max > 0) {
+    lines.push({
+      item: "CloudWatch Logs ingestion",
+      quantity: { min: `${fmt(use.logsGb.min)} GB`, max: `${fmt(use.logsGb.max)} GB` },
+      monthly: { min: Math.max(0, use.logsGb.min - free.logsGb) * p.logsIngestionGb, max: Math.max(0, use.logsGb.max - free.logsGb) * p.logsIngestionGb },
+    });
+  }
+  if (use.metrics > 0) lines.push(flat("Container Insights metrics", `${use.metrics} metrics`, Math.max(0, use.metrics - free.metrics) * p.metricMonth));
+  if (use.alarms > 0) lines.push(flat("CloudWatch alarms", `${use.alarms} alarms`, Math.max(0, use.alarms - free.alarms) * p.alarmMonth));
+  return lines;
+}
+
+export function albLines(count: number, a: Assumptions, p: RegionPrices, hours: number): CostLine[] {
+  if (count === 0) return [];
+  return [
+    flat("Application Load Balancer", `${count} ALB`, count * p.albHour * hours),
+    {
+      item: "ALB capacity units (assumed)",
+      quantity: { min: `${fmt(a.albLcuPerHour.min * count)} LCU`, max: `${fmt(a.albLcuPerHour.max * count)} LCU` },
+      monthly: { min: a.albLcuPerHour.min * count * p.albLcuHour * hours, max: a.albLcuPerHour.max * count * p.albLcuHour * hours },
+    },
+  ];
+}
+
+export function natLines(gateways: number, a: Assumptions, p: RegionPrices, hours: number): CostLine[] {
+  if (gateways === 0) return [];
+  return [
+    flat("NAT gateways", `${gateways} gateway(s)`, gateways * p.natGatewayHour * hours),
+    {
+      item: "NAT data processing (assumed)",
+      quantity: { min: `${fmt(a.natGbPerMonth.min)} GB`, max: `${fmt(a.natGbPerMonth.max)} GB` },
+      monthly: { min: a.natGbPerMonth.min * p.natGatewayGb, max: a.natGbPerMonth.max * p.natGatewayGb },
+    },
+  ];
+}
+
+export function publicIpLine(fixed: number, perTask: Range, p: RegionPrices, hours: number): CostLine | undefined {
+  const min = fixed + perTask.min;
+  const max = fixed + perTask.max;
+  if (max === 0) return undefined;
+  return { item: "Public IPv4 addresses", quantity: { min: `${fmt(min)} IPs`, max: `${fmt(max)} IPs` }, monthly: { min: min * p.publicIpv4Hour * hours, max: max * p.publicIpv4Hour * hours } };
+}
+
+export function sum(lines: readonly CostLine[]): Range {
+  return { min: money(lines.reduce((s, l) => s + l.monthly.min, 0)), max: money(lines.reduce((s, l) => s + l.monthly.max, 0)) };
+}
+
+/** Whether the environment's AWS accounts are its own, so the per-account free tier is its alone. */
+export function ownsAccounts(env: EnvironmentInventory, all: readonly EnvironmentInventory[]): boolean {
+  if (env.accounts.length === 0) return false;
+  return all.every((other) => other === env || !other.accounts.some((a) => env.accounts.includes(a)));
+}
+
+export function estimate(env: EnvironmentInventory, table: PriceTable, all: readonly EnvironmentInventory[] = [env]): EnvironmentEstimate {
+  const { prices: p, note } = regionPrices(table, env.region);
+  const a = assumptionsFor(table, env.name);
+  const hours = table.hoursPerMonth;
+  const notes = [...env.notes, ...(note ? [note] : [])];
+  const albs = env.loadBalancers.filter((lb) => lb.type === "application");
+  const nlbs = env.loadBalancers.filter((lb) => lb.type === "network");
+  const tasks = runningTasks(env.workloads, hours);
+  const publicTasks = runningTasks(env.workloads, hours, (w) => w.publicIp);
+  const services = env.workloads.filter((w) => w.kind === "service").length;
+
+  const lines: (CostLine | undefined)[] = [
+    ...fargateLines(env.workloads, p, table),
+    ...albLines(albs.length, a, p, hours),
+    nlbs.length > 0 ? flat("Network Load Balancer", `${nlbs.length} NLB`, nlbs.length * p.nlbHour * hours) : undefined,
+    ...natLines(env.natGateways, a, p, hours),
+    publicIpLine(env.elasticIps + env.loadBalancers.reduce((n, lb) => n + lb.publicIps, 0), publicTasks, p, hours),
+    env.interfaceEndpointAzs > 0
+      ? flat("Interface VPC endpoints", `${env.interfaceEndpoints} endpoints, ${env.interfaceEndpointAzs} endpoint-AZs`, env.interfaceEndpointAzs * p.interfaceEndpointAzHour * hours)
+      : undefined,
+    ...cloudWatchLines(
+      {
+        logsGb: { min: tasks.min * a.logsGbPerTaskMonth + env.flowLogs * a.flowLogsGbPerMonth, max: tasks.max * a.logsGbPerTaskMonth + env.flowLogs * a.flowLogsGbPerMonth },
+        metrics: env.insightsClusters > 0 ? env.insightsClusters * a.containerInsightsMetricsPerCluster + services * a.containerInsightsMetricsPerService : 0,
+        alarms: env.alarms,
+      },
+      p,
+      ownsAccounts(env, all),
+    ),
+    env.ecrRepositories > 0 ? flat("ECR storage (assumed)", `${fmt(env.ecrRepositories * a.ecrGbPerRepository)} GB`, env.ecrRepositories * a.ecrGbPerRepository * p.ecrGbMonth) : undefined,
+    env.kmsKeys > 0 ? flat("KMS keys", `${env.kmsKeys} keys`, env.kmsKeys * p.kmsKeyMonth) : undefined,
+  ];
+  const kept = lines.filter((l): l is CostLine => l !== undefined);
+  return { environment: env.name, region: env.region, lines: kept, total: sum(kept), notes };
+}

@@ -1,0 +1,250 @@
+import { runsPerMonth } from "./schedule";
+import { asList, asRecord, follow, instances, resources, type Json, type Resource, type StackJson } from "./terraform-json";
+
+export type Architecture = "X86_64" | "ARM64";
+
+export interface TaskSize {
+  readonly cpuUnits: number;
+  readonly memoryMiB: number;
+  readonly architecture: Architecture;
+  readonly ephemeralGiB: number;
+}
+
+/** Share of tasks per capacity provider: `base` tasks first, the rest by weight. */
+export interface CapacityStrategy {
+  readonly base: { readonly provider: string; readonly tasks: number } | undefined;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+/** Something that runs Fargate tasks: a long-running service or a scheduled task. */
+export interface Workload {
+  readonly stack: string;
+  readonly name: string;
+  readonly kind: "service" | "scheduled";
+  readonly size: TaskSize;
+  /** Tasks running all month (services) at minimum and maximum capacity. */
+  readonly tasks: { readonly min: number; readonly max: number };
+  /** Task-hours per month of a scheduled task. */
+  readonly scheduledTaskHours?: number;
+  readonly strategy: CapacityStrategy | undefined;
+  readonly publicIp: boolean;
+  /** Behind a load balancer (for the AWS CDK comparison: one ALB per web service). */
+  readonly web: boolean;
+}
+
+export interface LoadBalancer {
+  readonly name: string;
+  readonly type: "application" | "network";
+  /** Internet-facing load balancers hold one public IPv4 address per AZ. */
+  readonly publicIps: number;
+}
+
+export interface EnvironmentInventory {
+  readonly name: string;
+  readonly region: string;
+  readonly accounts: readonly string[];
+  readonly stacks: readonly string[];
+  readonly workloads: readonly Workload[];
+  readonly loadBalancers: readonly LoadBalancer[];
+  readonly natGateways: number;
+  readonly elasticIps: number;
+  /** Endpoint-AZs: each interface endpoint is billed once per subnet it sits in. */
+  readonly interfaceEndpointAzs: number;
+  readonly interfaceEndpoints: number;
+  readonly alarms: number;
+  readonly flowLogs: number;
+  readonly insightsClusters: number;
+  readonly ecrRepositories: number;
+  readonly kmsKeys: number;
+  /** What could not be read and was assumed instead. */
+  readonly notes: readonly string[];
+}
+
+const FALLBACK_AZS = 2;
+
+/** Environment of a stack: the provider's default `Environment` tag, else the stack-name prefix. */
+export function environmentOf(stack: StackJson): string {
+  const provider = asRecord(asRecord(stack.json.provider)?.aws);
+  const tags = asRecord(asRecord(provider?.default_tags)?.tags);
+  const tagged = tags?.Environment ?? tags?.environment;
+  return typeof tagged === "string" ? tagged : (stack.name.split("-")[0] ?? stack.name);
+}
+
+const numberOf = (value: unknown): number | undefined => {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+};
+
+function taskSize(taskDefinition: Resource | undefined, notes: string[], owner: string): TaskSize {
+  if (!taskDefinition) {
+    notes.push(`${owner}: task definition not found in the synthesized JSON; assumed 0.25 vCPU / 0.5 GB x86`);
+    return { cpuUnits: 256, memoryMiB: 512, architecture: "X86_64", ephemeralGiB: 20 };
+  }
+  const platform = asRecord(taskDefinition.attrs.runtime_platform);
+  return {
+    cpuUnits: numberOf(taskDefinition.attrs.cpu) ?? 256,
+    memoryMiB: numberOf(taskDefinition.attrs.memory) ?? 512,
+    architecture: platform?.cpu_architecture === "ARM64" ? "ARM64" : "X86_64",
+    ephemeralGiB: numberOf(asRecord(taskDefinition.attrs.ephemeral_storage)?.size_in_gib) ?? 20,
+  };
+}
+
+function strategyOf(items: unknown, launchType: unknown): CapacityStrategy | undefined {
+  const list = asList<Json>(items);
+  if (list.length === 0) return launchType === "FARGATE" ? { base: undefined, weights: { FARGATE: 1 } } : undefined;
+  const weights: Record<string, number> = {};
+  let base: CapacityStrategy["base"];
+  for (const item of list) {
+    const provider = String(item.capacity_provider);
+    weights[provider] = (weights[provider] ?? 0) + (numberOf(item.weight) ?? 0);
+    const tasks = numberOf(item.base) ?? 0;
+    if (tasks > 0) base = { provider, tasks };
+  }
+  return { base, weights };
+}
+
+function scalableTargetOf(stack: StackJson, service: Resource): Resource | undefined {
+  const name = service.attrs.name;
+  return resources(stack, "aws_appautoscaling_target").find((t) => {
+    const id = t.attrs.resource_id;
+    if (typeof id !== "string" || t.attrs.scalable_dimension !== "ecs:service:DesiredCount") return false;
+    return id.includes(`aws_ecs_service.${service.name}.name}`) || (typeof name === "string" && id.endsWith(`/${name}`));
+  });
+}
+
+/** Counts what is billed in one environment, from its stacks' JSON only. */
+export function inventory(name: string, stacks: readonly StackJson[], all: ReadonlyMap<string, StackJson>, scheduledRunMinutes: number): EnvironmentInventory {
+  const notes: string[] = [];
+  const workloads: Workload[] = [];
+  const loadBalancers: LoadBalancer[] = [];
+  let natGateways = 0;
+  let elasticIps = 0;
+  let interfaceEndpointAzs = 0;
+  let interfaceEndpoints = 0;
+  let alarms = 0;
+  let flowLogs = 0;
+  let insightsClusters = 0;
+  let ecrRepositories = 0;
+  let kmsKeys = 0;
+  let region = "";
+  const accounts = new Set<string>();
+  let clusterDefault: CapacityStrategy | undefined;
+
+  for (const stack of stacks) {
+    const provider = asRecord(asRecord(stack.json.provider)?.aws);
+    if (!region && typeof provider?.region === "string") region = provider.region;
+    for (const id of asList<unknown>(provider?.allowed_account_ids)) if (typeof id === "string") accounts.add(id);
+    for (const cp of resources(stack, "aws_ecs_cluster_capacity_providers")) {
+      clusterDefault = strategyOf(cp.attrs.default_capacity_provider_strategy, undefined) ?? clusterDefault;
+    }
+  }
+
+  for (const stack of stacks) {
+    for (const service of resources(stack, "aws_ecs_service")) {
+      const owner = `${stack.name}/${service.name}`;
+      const target = scalableTargetOf(stack, service);
+      const desired = numberOf(service.attrs.desired_count) ?? 0;
+      const min = numberOf(target?.attrs.min_capacity) ?? desired;
+      const max = numberOf(target?.attrs.max_capacity) ?? desired;
+      const taskDefinition = follow(all, service.attrs.task_definition, stack.name);
+      const network = asRecord(service.attrs.network_configuration);
+      workloads.push({
+        stack: stack.name,
+        name: typeof service.attrs.name === "string" ? service.attrs.name : service.name,
+        kind: "service",
+        size: taskSize(taskDefinition, notes, owner),
+        tasks: { min: min * instances(service), max: max * instances(service) },
+        strategy: strategyOf(service.attrs.capacity_provider_strategy, service.attrs.launch_type) ?? clusterDefault,
+        publicIp: network?.assign_public_ip === true,
+        web: asList(service.attrs.load_balancer).length > 0,
+      });
+    }
+    for (const schedule of resources(stack, "aws_scheduler_schedule")) {
+      const owner = `${stack.name}/${schedule.name}`;
+      const ecs = asRecord(asRecord(schedule.attrs.target)?.ecs_parameters);
+      if (!ecs) continue;
+      const expression = String(schedule.attrs.schedule_expression ?? "");
+      let runs = runsPerMonth(expression);
+      if (runs === undefined) {
+        notes.push(`${owner}: cannot read schedule "${expression}"; assumed one run a day`);
+        runs = 730 / 24;
+      }
+      const taskCount = numberOf(ecs.task_count) ?? 1;
+      workloads.push({
+        stack: stack.name,
+        name: schedule.attrs.name && typeof schedule.attrs.name === "string" ? schedule.attrs.name : schedule.name,
+        kind: "scheduled",
+        size: taskSize(follow(all, ecs.task_definition_arn, stack.name), notes, owner),
+        tasks: { min: 0, max: 0 },
+        scheduledTaskHours: (runs * taskCount * Math.max(1, scheduledRunMinutes)) / 60,
+        strategy: strategyOf(ecs.capacity_provider_strategy, ecs.launch_type) ?? clusterDefault,
+        publicIp: asRecord(ecs.network_configuration)?.assign_public_ip === true,
+        web: false,
+      });
+    }
+    for (const lb of [...resources(stack, "aws_lb"), ...resources(stack, "aws_alb")]) {
+      const type = lb.attrs.load_balancer_type === "network" ? "network" : lb.attrs.load_balancer_type === "gateway" ? undefined : "application";
+      if (!type) continue;
+      const subnets = Array.isArray(lb.attrs.subnets) ? lb.attrs.subnets.length : asList(lb.attrs.subnet_mapping).length;
+      if (subnets === 0) notes.push(`${stack.name}/${lb.name}: subnets are computed; assumed ${FALLBACK_AZS} AZs`);
+      const azs = subnets || FALLBACK_AZS;
+      loadBalancers.push({ name: typeof lb.attrs.name === "string" ? lb.attrs.name : lb.name, type, publicIps: lb.attrs.internal === true ? 0 : azs * instances(lb) });
+    }
+    for (const nat of resources(stack, "aws_nat_gateway")) natGateways += instances(nat);
+    for (const eip of resources(stack, "aws_eip")) elasticIps += instances(eip);
+    for (const endpoint of resources(stack, "aws_vpc_endpoint")) {
+      if (endpoint.attrs.vpc_endpoint_type !== "Interface") continue;
+      const subnets = Array.isArray(endpoint.attrs.subnet_ids) ? endpoint.attrs.subnet_ids.length : 0;
+      if (subnets === 0) notes.push(`${stack.name}/${endpoint.name}: subnets are computed; assumed ${FALLBACK_AZS} AZs`);
+      interfaceEndpoints += instances(endpoint);
+      interfaceEndpointAzs += (subnets || FALLBACK_AZS) * instances(endpoint);
+    }
+    for (const alarm of resources(stack, "aws_cloudwatch_metric_alarm")) alarms += instances(alarm);
+    // Target tracking creates its own alarms: one to scale out and, unless scale-in is off, one to scale in.
+    for (const policy of resources(stack, "aws_appautoscaling_policy")) {
+      if (policy.attrs.policy_type !== "TargetTrackingScaling") continue;
+      const scaleIn = asRecord(policy.attrs.target_tracking_scaling_policy_configuration)?.disable_scale_in !== true;
+      alarms += (scaleIn ? 2 : 1) * instances(policy);
+    }
+    for (const flow of resources(stack, "aws_flow_log")) {
+      const destination = flow.attrs.log_destination_type ?? "cloud-watch-logs";
+      if (destination === "cloud-watch-logs") flowLogs += instances(flow);
+    }
+    for (const cluster of resources(stack, "aws_ecs_cluster")) {
+      const settings = asList<Json>(cluster.attrs.setting);
+      if (settings.some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"))) insightsClusters += instances(cluster);
+    }
+    ecrRepositories += resources(stack, "aws_ecr_repository").reduce((n, r) => n + instances(r), 0);
+    kmsKeys += resources(stack, "aws_kms_key").reduce((n, r) => n + instances(r), 0);
+  }
+
+  return {
+    name,
+    region: region || "us-east-1",
+    accounts: [...accounts],
+    stacks: stacks.map((s) => s.name),
+    workloads,
+    loadBalancers,
+    natGateways,
+    elasticIps,
+    interfaceEndpointAzs,
+    interfaceEndpoints,
+    alarms,
+    flowLogs,
+    insightsClusters,
+    ecrRepositories,
+    kmsKeys,
+    notes,
+  };
+}
+
+/** Groups stacks by environment and counts each; environments in first-seen order. */
+export function inventories(stacks: readonly StackJson[], scheduledRunMinutes: (env: string) => number): EnvironmentInventory[] {
+  const all = new Map(stacks.map((s) => [s.name, s]));
+  const byEnv = new Map<string, StackJson[]>();
+  for (const stack of stacks) {
+    const env = environmentOf(stack);
+    byEnv.set(env, [...(byEnv.get(env) ?? []), stack]);
+  }
+  return [...byEnv].map(([env, list]) => inventory(env, list, all, scheduledRunMinutes(env)));
+}
