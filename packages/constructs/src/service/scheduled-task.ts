@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { FargateWorkloadProps } from "./fargate-service";
 import { capacityStrategy } from "./capacity-strategy";
@@ -84,6 +85,14 @@ export class ScheduledTask extends Construct {
           actions: ["iam:PassRole"],
           resources: [this.task.roles.executionRole.arn, this.task.roles.taskRole.arn],
           condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+        },
+        {
+          // propagateTags copies the task definition's tags onto each task, and ECS authorizes
+          // tagging on creation separately: without this, RunTask is denied.
+          sid: "TagStartedTasks",
+          actions: ["ecs:TagResource"],
+          resources: [`${Fn.replace(props.cluster.cluster.arn, ":cluster/", ":task/")}/*`],
+          condition: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RunTask"] }],
         },
       ],
     });
