@@ -1,4 +1,4 @@
-import { build, platform, synth, workloadProps, type PlatformOptions, type Synthesized } from "../testing/fixtures";
+import { build, platform, synth, workloadProps, type Json, type PlatformOptions, type Synthesized } from "../testing/fixtures";
 import { FargateService, type FargateServiceProps } from "./fargate-service";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { WorkerService, type WorkerServiceProps } from "./worker-service";
@@ -9,7 +9,7 @@ const service = (props: Partial<FargateServiceProps> = {}, options: PlatformOpti
     return { ...p, svc: new FargateService(stack, "Service", { ...workloadProps(p), ...props }) };
   });
 
-const policiesOf = (tf: Synthesized) =>
+const policiesOf = (tf: Synthesized): Record<string, Json> =>
   Object.fromEntries(
     tf.resources("aws_appautoscaling_policy").map((p) => [p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p]),
   );
@@ -89,8 +89,8 @@ describe("FargateService", () => {
       });
       const policies = policiesOf(tf);
       expect(Object.keys(policies).sort()).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
-      expect(policies.ECSServiceAverageCPUUtilization.target_tracking_scaling_policy_configuration.target_value).toBe(60);
-      expect(policies.ECSServiceAverageMemoryUtilization.target_tracking_scaling_policy_configuration.target_value).toBe(75);
+      expect(policies.ECSServiceAverageCPUUtilization!.target_tracking_scaling_policy_configuration.target_value).toBe(60);
+      expect(policies.ECSServiceAverageMemoryUtilization!.target_tracking_scaling_policy_configuration.target_value).toBe(75);
     });
 
     test("scaling policies act on the scalable target, out after 60 s and in after 300 s", () => {
