@@ -28,7 +28,7 @@ export const circuitBreaker: PolicyRule = {
 export const deploymentAlarms: PolicyRule = {
   id: "BF-ECS-002",
   title: "ECS deployments roll back when their CloudWatch alarms fire",
-  fix: "set alarms { alarm_names = [<5xx and unhealthy-host alarms>], enable = true, rollback = true } on the service",
+  fix: "set alarms { alarm_names = [...], enable = true, rollback = true } on the service, naming alarms that catch a bad deploy (target 5xx and unhealthy hosts for web services; errors, restarts or a stalled queue for workers)",
   severity: EVERYWHERE,
   *check(ctx) {
     for (const service of ecsDeployedServices(ctx)) {
