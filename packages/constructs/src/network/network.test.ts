@@ -214,6 +214,13 @@ describe("Network", () => {
     });
   });
 
+  test.each(FULL_ENDPOINTS)("without NAT, leaving out the %s endpoint puts tasks back in public subnets", (missing) => {
+    const vpcEndpoints = FULL_ENDPOINTS.filter((e) => e !== missing);
+    const net = build((stack) => new Network(stack, "Network", { name: "t", cidrBlock: "10.0.0.0/16", natStrategy: "none", vpcEndpoints }));
+    expect(net.endpoints!.services).toEqual(vpcEndpoints);
+    expect(net.tasksNeedPublicIp).toBe(true);
+  });
+
   describe("flowLogs", () => {
     const { tf, network: net } = network({ flowLogs: true });
 
