@@ -1,5 +1,6 @@
 import { build, synth } from "../testing/fixtures";
 import { Network } from "../network/network";
+import { AccessLogBucket } from "./access-log-bucket";
 import { NOT_FOUND_BODY, PublicLoadBalancer, TLS_POLICY, type PublicLoadBalancerProps } from "./public-load-balancer";
 
 const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b8f3c1e-1111-2222-3333-444455556666";
@@ -258,5 +259,37 @@ describe("PublicLoadBalancer", () => {
       expect(make({}, 2, 1)).toThrow(`PublicLoadBalancer "t-alb": needs subnets in at least 2 AZs, got 1`);
       expect(make({}, 2, 0)).toThrow(`PublicLoadBalancer "t-alb": needs subnets in at least 2 AZs, got 0`);
     });
+  });
+});
+
+describe("AccessLogBucket", () => {
+  const bucket = (props: { expirationDays?: number; namePrefix?: string } = {}) =>
+    synth((stack) => ({ logs: new AccessLogBucket(stack, "Logs", { namePrefix: "t-logs-", region: "eu-central-1", ...props }) }));
+
+  test("defaults: versioned, old versions gone after 7 days, logs after 90, aborted uploads after a day", () => {
+    const { tf, logs } = bucket();
+    expect(tf.of(logs.bucket).bucket_prefix).toBe("t-logs-");
+    expect(tf.resources("aws_s3_bucket_versioning")).toEqual([{ bucket: tf.ref(logs.bucket, "id"), versioning_configuration: { status: "Enabled" } }]);
+    expect(tf.resources("aws_s3_bucket_lifecycle_configuration")[0]!.rule).toEqual([
+      {
+        id: "expire-access-logs",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        expiration: [{ days: 90 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 7 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+      },
+    ]);
+    expect(tf.statements(tf.of(logs.bucketPolicy).policy)[0]!.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::054676820928:root"] }]);
+  });
+
+  test("expirationDays sets how long logs are kept", () => {
+    const { tf } = bucket({ expirationDays: 400 });
+    expect(tf.resources("aws_s3_bucket_lifecycle_configuration")[0]!.rule[0].expiration).toEqual([{ days: 400 }]);
+  });
+
+  test("namePrefix is lower-cased for S3", () => {
+    const { tf, logs } = bucket({ namePrefix: "Prod-Logs-" });
+    expect(tf.of(logs.bucket).bucket_prefix).toBe("prod-logs-");
   });
 });

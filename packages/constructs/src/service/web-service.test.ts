@@ -1,4 +1,5 @@
 import { build, platform, synth, workloadProps, type PlatformOptions } from "../testing/fixtures";
+import { DeploymentAlarms } from "./deployment-alarms";
 import { WebService, type WebServiceProps } from "./web-service";
 
 const CERT = { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", domainName: "api.example.com" };
@@ -244,5 +245,31 @@ describe("WebService", () => {
     test("desiredTasks is outside [minTasks, maxTasks]", () => {
       expect(fails({ minTasks: 2, maxTasks: 3, desiredTasks: 1 })).toThrow('FargateService "api": desiredTasks 1 must be within [minTasks, maxTasks] = [2, 3]');
     });
+  });
+});
+
+describe("DeploymentAlarms", () => {
+  const alarms = (target5xxPerMinute?: number) =>
+    synth((stack) => {
+      const p = platform(stack);
+      const svc = new WebService(stack, "Web", {
+        ...workloadProps(p),
+        loadBalancer: p.loadBalancer,
+        targetGroupName: "t-api",
+        routing: { priority: 10, pathPatterns: ["/api/*"] },
+      });
+      return { alarms: new DeploymentAlarms(stack, "Extra", { name: "t-extra", loadBalancer: p.loadBalancer.loadBalancer, targetGroup: svc.targetGroup, target5xxPerMinute }) };
+    });
+
+  test("defaults: 10 target 5xx a minute for 2 minutes, or one unhealthy host for 3; missing data is fine", () => {
+    const { tf, alarms: a } = alarms();
+    expect(tf.of(a.target5xx)).toMatchObject({ alarm_name: "t-extra-target-5xx", threshold: 10, period: 60, evaluation_periods: 2, treat_missing_data: "notBreaching" });
+    expect(tf.of(a.unhealthyHosts)).toMatchObject({ alarm_name: "t-extra-unhealthy-hosts", statistic: "Maximum", threshold: 1, evaluation_periods: 3, treat_missing_data: "notBreaching" });
+  });
+
+  test("target5xxPerMinute sets the 5xx threshold only", () => {
+    const { tf, alarms: a } = alarms(25);
+    expect(tf.of(a.target5xx).threshold).toBe(25);
+    expect(tf.of(a.unhealthyHosts).threshold).toBe(1);
   });
 });
