@@ -1,10 +1,10 @@
-import { defaultConfig, loadConfig, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
+import { defaultConfig, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
+import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
 import { App } from "cdktf";
 import { profileFromEnv, type SynthProfile } from "./profile";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { NetworkStack } from "./stacks/network-stack";
 import { ServiceStack } from "./stacks/service-stack";
-import { stackName } from "@bun-fargate/config";
 
 export interface BuildAppOptions {
   /** @default - the shipped configuration (packages/config) */
@@ -15,6 +15,12 @@ export interface BuildAppOptions {
   readonly environments?: readonly string[];
   /** @default - cdktf's default (CDKTF_OUTDIR or cdktf.out) */
   readonly outdir?: string;
+  /**
+   * Receives every policy finding (errors also fail synth). The cdktf CLI prints annotations
+   * itself; an app run directly passes a printer here.
+   * @default - findings are annotations only
+   */
+  readonly onPolicyFinding?: (finding: PolicyFinding) => void;
 }
 
 export interface EnvironmentStacks {
@@ -45,6 +51,9 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     const services = environment.services.map(
       (service) => new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster }),
     );
+    for (const stack of [network, cluster, ...services]) {
+      applyPolicies(stack, { environment: environment.name, tier: environment.policyTier, onFinding: options.onPolicyFinding });
+    }
     return { environment, network, cluster, services };
   });
   return { app, environments };

@@ -213,11 +213,28 @@ describe("environment defaults", () => {
       deletionProtection: false,
       albAccessLogs: false,
       spotShare: 0,
+      policyTier: "prod",
+      containerInsights: true,
+      activeHours: undefined,
       logLevel: "info",
       enableExec: false,
       stateBucket: undefined,
       services: [],
     });
+  });
+
+  test("policyTier: named environments use their own tier, others the strictest", () => {
+    expect(resolveEnvironment("shop", "dev", environment(), []).policyTier).toBe("dev");
+    expect(resolveEnvironment("shop", "staging", environment(), []).policyTier).toBe("staging");
+    expect(resolveEnvironment("shop", "qa", environment(), []).policyTier).toBe("prod");
+    expect(resolveEnvironment("shop", "qa", environment({ policyTier: "dev" }), []).policyTier).toBe("dev");
+  });
+
+  test("containerInsights and activeHours: an environment may turn them off and on", () => {
+    const hours = { startHour: 7, endHour: 19 } as const;
+    const env = resolveEnvironment("shop", "dev", environment({ containerInsights: false, activeHours: hours }), []);
+    expect(env.containerInsights).toBe(false);
+    expect(env.activeHours).toEqual(hours);
   });
 
   test.each([

@@ -15,6 +15,9 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     natStrategy: "none",
     logRetentionDays: 7,
     spotShare: 1,
+    // Development runs on weekdays, 07:00-19:00 UTC; the rest of the week it scales to zero.
+    activeHours: { days: "MON-FRI", startHour: 7, endHour: 19 },
+    containerInsights: false,
     logLevel: "debug",
     enableExec: true,
   },
@@ -35,7 +38,9 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedAccountIds: ["333333333333"],
     vpcCidr: "10.30.0.0/16",
     natStrategy: "per-az",
-    vpcEndpoints: ["s3", "ecr-api", "ecr-dkr", "logs"],
+    // The free S3 gateway only: interface endpoints ($14.60 a month each over 2 AZs) pay for
+    // themselves only above about 1 TB a month of NAT traffic.
+    vpcEndpoints: ["s3"],
     certificate: { domainName: "api.example.com" },
     logRetentionDays: 90,
     flowLogs: true,

@@ -133,11 +133,11 @@ describe("the shipped configuration", () => {
     expect(api("staging")).toMatchObject({ minTasks: 1, maxTasks: 4, desiredTasks: 1, spotShare: 0.5, logLevel: "info", enableExec: false });
   });
 
-  test("prod: NAT per AZ, endpoints, HTTPS, protection, access and flow logs, >= 2 tasks on >= 2 AZs", () => {
+  test("prod: NAT per AZ, S3 endpoint, HTTPS, protection, access and flow logs, >= 2 tasks on >= 2 AZs", () => {
     const prod = env("prod");
     expect(prod).toMatchObject({
       natStrategy: "per-az",
-      vpcEndpoints: ["s3", "ecr-api", "ecr-dkr", "logs"],
+      vpcEndpoints: ["s3"],
       certificate: { domainName: "api.example.com" },
       logRetentionDays: 90,
       flowLogs: true,

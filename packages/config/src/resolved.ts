@@ -1,8 +1,10 @@
 import type {
+  ActiveHours,
   Architecture,
   CertificateConfig,
   LogLevel,
   NatStrategy,
+  PolicyTier,
   RoutingConfig,
   SecretRef,
   ServiceKind,
@@ -49,6 +51,9 @@ export interface ResolvedEnvironment {
   readonly deletionProtection: boolean;
   readonly albAccessLogs: boolean;
   readonly spotShare: number;
+  readonly policyTier: PolicyTier;
+  readonly containerInsights: boolean;
+  readonly activeHours: ActiveHours | undefined;
   readonly logLevel: LogLevel;
   readonly enableExec: boolean;
   readonly stateBucket: string | undefined;

@@ -8,6 +8,8 @@ export type NatStrategy = "none" | "single" | "per-az";
 export type Architecture = "ARM64" | "X86_64";
 export type ServiceKind = "web" | "worker" | "scheduled";
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Which column of the policy checks' severity table applies: dev warns, staging and prod fail. */
+export type PolicyTier = "dev" | "staging" | "prod";
 
 /** Interface endpoints are billed per AZ-hour; `s3` is a free gateway endpoint. */
 export type VpcEndpointName = "ecr-api" | "ecr-dkr" | "logs" | "secretsmanager" | "ssm" | "s3";
@@ -101,6 +103,21 @@ export interface CertificateConfig {
   readonly certificateArn?: string;
 }
 
+/**
+ * Hours when services run. Outside them, every service of the environment scales to zero tasks
+ * (nights and weekends in development cost nothing but the load balancer).
+ */
+export interface ActiveHours {
+  /** Days services run, as an EventBridge cron day-of-week field. @default "MON-FRI" */
+  readonly days?: "MON-FRI" | "MON-SUN";
+  /** Hour (0-23) services wake. */
+  readonly startHour: number;
+  /** Hour (1-24) services sleep; after startHour. */
+  readonly endHour: number;
+  /** IANA time zone of the hours. @default "UTC" */
+  readonly timezone?: string;
+}
+
 export interface EnvironmentConfig {
   /** AWS region, e.g. `us-east-1`. */
   readonly region: string;
@@ -126,6 +143,15 @@ export interface EnvironmentConfig {
   readonly albAccessLogs?: boolean;
   /** Default share of tasks on FARGATE_SPOT. @default 0 */
   readonly spotShare?: number;
+  /**
+   * Strictness of the synth-time policy checks.
+   * @default - the environment's name when it is dev, staging or prod; otherwise "prod"
+   */
+  readonly policyTier?: PolicyTier;
+  /** Container Insights metrics (about $6 a month per service). @default true */
+  readonly containerInsights?: boolean;
+  /** Run services only in these hours. @default - always */
+  readonly activeHours?: ActiveHours;
   /** Default service log level. @default "info" */
   readonly logLevel?: LogLevel;
   /** Default for ECS Exec. @default false */

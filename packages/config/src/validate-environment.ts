@@ -43,6 +43,22 @@ function validateSettings(env: ResolvedEnvironment, report: (f: string, v: unkno
   if (env.stateBucket !== undefined && !BUCKET.test(env.stateBucket)) {
     report("stateBucket", env.stateBucket, "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
   }
+  if (!["dev", "staging", "prod"].includes(env.policyTier)) report("policyTier", env.policyTier, 'allowed: "dev", "staging", "prod"');
+  const hours = env.activeHours;
+  if (hours) {
+    if (!Number.isInteger(hours.startHour) || hours.startHour < 0 || hours.startHour > 23) {
+      report("activeHours.startHour", hours.startHour, "must be a whole hour from 0 to 23");
+    }
+    if (!Number.isInteger(hours.endHour) || hours.endHour <= hours.startHour || hours.endHour > 24) {
+      report("activeHours.endHour", hours.endHour, `must be a whole hour after startHour (${hours.startHour}) and at most 24`);
+    }
+    if (hours.days !== undefined && hours.days !== "MON-FRI" && hours.days !== "MON-SUN") {
+      report("activeHours.days", hours.days, 'allowed: "MON-FRI", "MON-SUN"');
+    }
+    if (hours.timezone !== undefined && !/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(hours.timezone)) {
+      report("activeHours.timezone", hours.timezone, 'must be an IANA time zone such as "UTC" or "Europe/Berlin"');
+    }
+  }
   const cert = env.certificate;
   if (cert) {
     const arn = new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[0-9a-f-]{36}$`);

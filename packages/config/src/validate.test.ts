@@ -1,5 +1,6 @@
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig } from "./load";
+import { defaultConfig } from "./platform";
 import { LOG_RETENTION_DAYS } from "./validate-environment";
 import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
 
@@ -700,5 +701,27 @@ describe("environment variables", () => {
         },
       }),
     );
+  });
+});
+
+describe("activeHours and policyTier", () => {
+  const load = (env: Record<string, unknown>) => () =>
+    loadConfig({ ...defaultConfig, environments: { ...defaultConfig.environments, dev: { ...defaultConfig.environments.dev!, ...env } } });
+
+  test("accepts the shipped dev hours", () => {
+    expect(load({})).not.toThrow();
+  });
+
+  test("fails when endHour is not after startHour, naming both", () => {
+    expect(load({ activeHours: { startHour: 19, endHour: 7 } })).toThrow('dev: activeHours.endHour = 7: must be a whole hour after startHour (19) and at most 24');
+  });
+
+  test("fails when startHour is out of range or days unknown", () => {
+    expect(load({ activeHours: { startHour: -1, endHour: 7 } })).toThrow("dev: activeHours.startHour = -1: must be a whole hour from 0 to 23");
+    expect(load({ activeHours: { startHour: 7, endHour: 19, days: "SAT-SUN" } })).toThrow('dev: activeHours.days = "SAT-SUN": allowed: "MON-FRI", "MON-SUN"');
+  });
+
+  test("fails on an unknown policy tier", () => {
+    expect(load({ policyTier: "lenient" })).toThrow('dev: policyTier = "lenient": allowed: "dev", "staging", "prod"');
   });
 });

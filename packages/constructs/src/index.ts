@@ -12,6 +12,7 @@ export * from "./service/service-autoscaling";
 export * from "./service/deployment-alarms";
 export * from "./service/fargate-service";
 export * from "./service/web-service";
+export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
 export * from "./service/scheduled-task";
 export * from "./policy";

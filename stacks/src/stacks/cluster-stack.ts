@@ -18,7 +18,7 @@ export class ClusterStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
     const env = props.environment;
-    this.cluster = new FargateCluster(this, "Cluster", { name: `${env.project}-${env.name}` });
+    this.cluster = new FargateCluster(this, "Cluster", { name: `${env.project}-${env.name}`, containerInsights: env.containerInsights });
     this.loadBalancer = new PublicLoadBalancer(this, "LoadBalancer", {
       name: albName(env.project, env.name),
       vpc: props.network.vpc,

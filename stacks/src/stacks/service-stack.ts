@@ -76,8 +76,9 @@ export class ServiceStack extends PlatformStack {
       command: svc.command,
       enableExec: svc.enableExec,
       spotShare: svc.spotShare,
+      sizeReason: svc.sizeReason,
     };
-    const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks };
+    const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours };
 
     if (svc.kind === "web") {
       const web = new WebService(this, "Web", {

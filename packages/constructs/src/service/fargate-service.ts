@@ -2,7 +2,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { Architecture, SecretRef } from "@bun-fargate/config";
+import type { ActiveHours, Architecture, SecretRef } from "@bun-fargate/config";
 import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -44,6 +44,11 @@ export interface FargateWorkloadProps {
   readonly enableExec?: boolean;
   /** Share of tasks on FARGATE_SPOT, 0 to 1. @default 0 */
   readonly spotShare?: number;
+  /**
+   * Why the task is larger than 0.25 vCPU / 0.5 GB; recorded as the suppression reason of the
+   * size policy check. @default - none: a larger task fails that check in staging and prod
+   */
+  readonly sizeReason?: string;
 }
 
 export interface FargateServiceProps extends FargateWorkloadProps {
@@ -67,6 +72,8 @@ export interface FargateServiceProps extends FargateWorkloadProps {
   };
   /** CloudWatch alarms that roll a deployment back. @default [] */
   readonly deploymentAlarmNames?: readonly string[];
+  /** Run only in these hours; scale to zero outside them. @default - always */
+  readonly activeHours?: ActiveHours;
 }
 
 /**
@@ -105,6 +112,7 @@ export class FargateService extends Construct {
       secrets: props.secrets,
       command: props.command,
       enableExec: props.enableExec,
+      sizeReason: props.sizeReason,
     });
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
@@ -158,6 +166,7 @@ export class FargateService extends Construct {
       minTasks,
       maxTasks,
       requestsPerTarget: lb ? { resourceLabel: lb.requestLabel, target: lb.requestsPerTask ?? 1000 } : undefined,
+      activeHours: props.activeHours,
     });
   }
 }

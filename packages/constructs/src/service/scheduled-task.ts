@@ -49,6 +49,7 @@ export class ScheduledTask extends Construct {
       secrets: props.secrets,
       command: props.command,
       enableExec: props.enableExec,
+      sizeReason: props.sizeReason,
       // A batch task is judged by its exit code, not by a health endpoint.
       healthCheckCommand: null,
     });

@@ -1,7 +1,9 @@
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import type { ActiveHours } from "@bun-fargate/config";
 import { Construct } from "constructs";
 
 export interface ServiceAutoscalingProps {
@@ -19,12 +21,15 @@ export interface ServiceAutoscalingProps {
   readonly scaleOutCooldownSeconds?: number;
   /** Seconds after a scale-in before another; slower so that bursts do not flap. @default 300 */
   readonly scaleInCooldownSeconds?: number;
+  /** Run only in these hours; scale to zero outside them. @default - always */
+  readonly activeHours?: ActiveHours;
 }
 
 /** Target tracking on CPU, memory and (for web services) requests per task. Autoscaling owns the task count. */
 export class ServiceAutoscaling extends Construct {
   public readonly target: AppautoscalingTarget;
   public readonly policies: AppautoscalingPolicy[] = [];
+  public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
@@ -42,6 +47,8 @@ export class ServiceAutoscaling extends Construct {
       resourceId: `service/${props.cluster.name}/${props.service.name}`,
       minCapacity: props.minTasks,
       maxCapacity: props.maxTasks,
+      // With active hours, the scheduled actions own the bounds; a plan at night must not wake it.
+      lifecycle: props.activeHours ? { ignoreChanges: ["min_capacity", "max_capacity"] } : undefined,
     });
     const track = (id: string, metric: string, target: number, resourceLabel?: string) =>
       this.policies.push(
@@ -63,6 +70,35 @@ export class ServiceAutoscaling extends Construct {
     track("Memory", "ECSServiceAverageMemoryUtilization", memory);
     if (props.requestsPerTarget) {
       track("Requests", "ALBRequestCountPerTarget", props.requestsPerTarget.target, props.requestsPerTarget.resourceLabel);
+    }
+    if (props.activeHours) this.scheduleActiveHours(props.service.name, props.activeHours, props.minTasks, props.maxTasks);
+  }
+
+  /** Wake sets the configured bounds back; sleep pins both to zero so target tracking cannot wake it. */
+  private scheduleActiveHours(service: string, hours: ActiveHours, min: number, max: number): void {
+    const { startHour, endHour } = hours;
+    if (!Number.isInteger(startHour) || !Number.isInteger(endHour) || startHour < 0 || endHour <= startHour || endHour > 24) {
+      throw new Error(`ServiceAutoscaling: activeHours ${startHour}-${endHour} must be whole hours with 0 <= startHour < endHour <= 24`);
+    }
+    const days = hours.days ?? "MON-FRI";
+    // 24 is midnight of the next day; a MON-FRI window ending at 24 sleeps at 00:00 TUE-SAT.
+    const sleep = endHour === 24 ? `cron(0 0 ? * ${days === "MON-FRI" ? "TUE-SAT" : "*"} *)` : `cron(0 ${endHour} ? * ${days === "MON-FRI" ? "MON-FRI" : "*"} *)`;
+    const wake = `cron(0 ${startHour} ? * ${days === "MON-FRI" ? "MON-FRI" : "*"} *)`;
+    for (const [id, schedule, bounds] of [
+      ["Wake", wake, { minCapacity: String(min), maxCapacity: String(max) }],
+      ["Sleep", sleep, { minCapacity: "0", maxCapacity: "0" }],
+    ] as const) {
+      this.scheduledActions.push(
+        new AppautoscalingScheduledAction(this, id, {
+          name: `${service}-${id.toLowerCase()}`,
+          serviceNamespace: this.target.serviceNamespace,
+          scalableDimension: this.target.scalableDimension,
+          resourceId: this.target.resourceId,
+          schedule,
+          timezone: hours.timezone ?? "UTC",
+          scalableTargetAction: bounds,
+        }),
+      );
     }
   }
 }

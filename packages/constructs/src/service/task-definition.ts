@@ -5,6 +5,7 @@ import { fargateSizeProblem, type Architecture, type SecretRef } from "@bun-farg
 import { CONTAINER_BINARY, CONTAINER_USER, HEALTHCHECK_ARG, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { suppressPolicy } from "../policy/suppress";
 import { TaskRoles } from "./task-roles";
 
 export interface FargateTaskDefinitionProps {
@@ -43,6 +44,8 @@ export interface FargateTaskDefinitionProps {
   readonly stopTimeoutSeconds?: number;
   /** Prepare the task for ECS Exec (init process, SSM channels). @default false */
   readonly enableExec?: boolean;
+  /** Why the task is larger than 0.25 vCPU / 0.5 GB (the size check's suppression reason). @default - none */
+  readonly sizeReason?: string;
 }
 
 function secretValueFrom(ref: SecretRef): string {
@@ -134,7 +137,8 @@ export class FargateTaskDefinition extends Construct {
       executionRoleArn: this.roles.executionRole.arn,
       taskRoleArn: this.roles.taskRole.arn,
       volume: [{ name: "tmp" }],
-      containerDefinitions: Token.asString(JSON.stringify([container])),
+      containerDefinitions: JSON.stringify([container]),
     });
+    if (props.sizeReason) suppressPolicy(this.taskDefinition, "BF-SIZE-001", props.sizeReason);
   }
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { FargateService, type FargateWorkloadProps } from "./fargate-service";
+import { LogErrorAlarm } from "./log-error-alarm";
 
 export interface WorkerServiceProps extends FargateWorkloadProps {
   /** @default 1 */
@@ -10,12 +11,18 @@ export interface WorkerServiceProps extends FargateWorkloadProps {
   readonly desiredTasks?: number;
 }
 
-/** A long-running service with no load balancer and no ingress, scaled on CPU and memory. */
+/**
+ * A long-running service with no load balancer and no ingress, scaled on CPU and memory. With no
+ * load balancer to report failures, its error log lines are the deployment alarm.
+ */
 export class WorkerService extends Construct {
   public readonly fargate: FargateService;
+  public readonly errors: LogErrorAlarm;
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
-    this.fargate = new FargateService(this, "Fargate", props);
+    const name = `${props.namePrefix}-${props.name}`;
+    this.fargate = new FargateService(this, "Fargate", { ...props, deploymentAlarmNames: [LogErrorAlarm.alarmNameFor(name)] });
+    this.errors = new LogErrorAlarm(this, "Errors", { name, logGroup: this.fargate.task.logGroup });
   }
 }
