@@ -19,7 +19,6 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     activeHours: { days: "MON-FRI", startHour: 7, endHour: 19 },
     containerInsights: false,
     logLevel: "debug",
-    enableExec: true,
   },
   staging: {
     region: "us-east-1",

@@ -77,7 +77,7 @@ describe("the shipped configuration", () => {
     }
   });
 
-  test("dev: all spot, no NAT, short retention, debug logs, exec on, plain HTTP", () => {
+  test("dev: all spot, no NAT, short retention, debug logs, exec off (distroless image has no shell), plain HTTP", () => {
     expect(env("dev")).toMatchObject({
       region: "us-east-1",
       allowedAccountIds: ["111111111111"],
@@ -92,7 +92,7 @@ describe("the shipped configuration", () => {
       albAccessLogs: false,
       spotShare: 1,
       logLevel: "debug",
-      enableExec: true,
+      enableExec: false,
       stateBucket: undefined,
     });
     expect(api("dev")).toEqual({
@@ -113,7 +113,7 @@ describe("the shipped configuration", () => {
       environment: {},
       secrets: {},
       logLevel: "debug",
-      enableExec: true,
+      enableExec: false,
       schedule: undefined,
       routing: { priority: 100, pathPatterns: ["/*"] },
     });

@@ -103,6 +103,29 @@ function validateNames(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   }
 }
 
+/**
+ * Tasks in private subnets with no NAT reach AWS only through endpoints; a secret store without
+ * its endpoint means tasks that never start.
+ */
+function validateSecretReachability(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+  if (env.natStrategy !== "none") return;
+  const privateTasks = ["ecr-api", "ecr-dkr", "logs", "s3"].every((e) => env.vpcEndpoints.includes(e as VpcEndpointName));
+  if (!privateTasks) return;
+  for (const svc of env.services) {
+    const refs = Object.values(svc.secrets as Record<string, Record<string, unknown>>);
+    for (const [store, key] of [["secretsmanager", "secretsManagerArn"], ["ssm", "ssmParameterArn"]] as const) {
+      if (refs.some((r) => typeof r === "object" && r !== null && key in r) && !env.vpcEndpoints.includes(store)) {
+        issues.push({
+          where: `${env.name} / service "${svc.name}"`,
+          field: "secrets",
+          value: Object.keys(svc.secrets),
+          problem: `tasks run privately without NAT, so reading ${key === "ssmParameterArn" ? "SSM parameters" : "Secrets Manager secrets"} needs the "${store}" VPC endpoint in ${env.name}'s vpcEndpoints`,
+        });
+      }
+    }
+  }
+}
+
 /** Checks one resolved environment and its services; appends every problem to `issues`. */
 export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   const report = (field: string, value: unknown, problem: string) => issues.push({ where: env.name, field, value, problem });
@@ -112,6 +135,7 @@ export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssu
   for (const svc of env.services) validateService(`${env.name} / service "${svc.name}"`, svc, issues);
   validateRoutes(env, issues);
   validateNames(env, issues);
+  validateSecretReachability(env, issues);
 }
 
 /** Environments must not overlap, so they can be peered or joined by VPN later. */

@@ -725,3 +725,27 @@ describe("activeHours and policyTier", () => {
     expect(load({ policyTier: "lenient" })).toThrow('dev: policyTier = "lenient": allowed: "dev", "staging", "prod"');
   });
 });
+
+describe("secrets in a private network without NAT", () => {
+  const privateDev = (vpcEndpoints: string[]) => () =>
+    loadConfig({
+      ...defaultConfig,
+      environments: {
+        ...defaultConfig.environments,
+        dev: { ...defaultConfig.environments.dev!, natStrategy: "none", vpcEndpoints: vpcEndpoints as never, services: {
+          "bun-api": { secrets: { DB_URL: { secretsManagerArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf" } } },
+        } },
+      },
+    });
+
+  test("fails when tasks are private but the Secrets Manager endpoint is missing", () => {
+    expect(privateDev(["ecr-api", "ecr-dkr", "logs", "s3"])).toThrow(
+      'dev / service "bun-api": secrets = ["DB_URL"]: tasks run privately without NAT, so reading Secrets Manager secrets needs the "secretsmanager" VPC endpoint',
+    );
+  });
+
+  test("accepts it with the endpoint, or when tasks have public IPs", () => {
+    expect(privateDev(["ecr-api", "ecr-dkr", "logs", "s3", "secretsmanager"])).not.toThrow();
+    expect(privateDev([])).not.toThrow();
+  });
+});

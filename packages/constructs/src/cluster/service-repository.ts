@@ -27,6 +27,9 @@ export class ServiceRepository extends Construct {
     if (!Number.isInteger(keep) || keep < 10) {
       throw new Error(`ServiceRepository "${props.name}": keepShaImages ${keep} must be a whole number of at least 10 (rollbacks need history)`);
     }
+    if (!Number.isInteger(untaggedDays) || untaggedDays < 1) {
+      throw new Error(`ServiceRepository "${props.name}": untaggedExpiryDays ${untaggedDays} must be a whole number of days, at least 1`);
+    }
     this.repository = new EcrRepository(this, "Repository", {
       name: props.name,
       imageTagMutability: "IMMUTABLE",

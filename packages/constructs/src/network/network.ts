@@ -52,6 +52,9 @@ export class Network extends Construct {
         throw new Error(`Network "${props.name}": cidrBlock "${props.cidrBlock}" must be an IPv4 CIDR from /16 to /22`);
       }
     }
+    if (!["none", "single", "per-az"].includes(this.natStrategy)) {
+      throw new Error(`Network "${props.name}": natStrategy "${this.natStrategy}" must be "none", "single" or "per-az"`);
+    }
     if (!Number.isInteger(azCount) || azCount < 2 || azCount > 4) {
       throw new Error(`Network "${props.name}": azCount ${azCount} must be 2, 3 or 4`);
     }

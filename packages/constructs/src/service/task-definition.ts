@@ -93,6 +93,12 @@ export class FargateTaskDefinition extends Construct {
       enableExec: props.enableExec ?? false,
     });
 
+    // ECS Exec's agent keeps state and logs under these paths; with a read-only root it needs them
+    // writable (aws/containers-roadmap#1359). The image also needs a shell for a session to be useful.
+    const volumes = [
+      { name: "tmp", path: "/tmp" },
+      ...(props.enableExec ? [{ name: "ssm-state", path: "/var/lib/amazon/ssm" }, { name: "ssm-logs", path: "/var/log/amazon/ssm" }] : []),
+    ];
     const healthCheck = props.healthCheckCommand === null ? undefined : (props.healthCheckCommand ?? ["CMD", CONTAINER_BINARY, HEALTHCHECK_ARG]);
     const container = {
       name: this.containerName,
@@ -110,8 +116,8 @@ export class FargateTaskDefinition extends Construct {
       secrets: Object.entries(secrets)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, ref]) => ({ name, valueFrom: secretValueFrom(ref) })),
-      // The only writable path; the root filesystem stays read-only.
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      // The only writable paths; the root filesystem stays read-only.
+      mountPoints: volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.path, readOnly: false })),
       healthCheck: healthCheck && { command: healthCheck, interval: 10, timeout: 5, retries: 3, startPeriod: 10 },
       linuxParameters: props.enableExec ? { initProcessEnabled: true } : undefined,
       logConfiguration: {
@@ -136,7 +142,7 @@ export class FargateTaskDefinition extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.architecture ?? "ARM64" },
       executionRoleArn: this.roles.executionRole.arn,
       taskRoleArn: this.roles.taskRole.arn,
-      volume: [{ name: "tmp" }],
+      volume: volumes.map((v) => ({ name: v.name })),
       containerDefinitions: JSON.stringify([container]),
     });
     if (props.sizeReason) suppressPolicy(this.taskDefinition, "BF-SIZE-001", props.sizeReason);

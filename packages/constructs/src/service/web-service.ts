@@ -44,6 +44,9 @@ export class WebService extends Construct {
     if (!Token.isUnresolved(props.targetGroupName) && props.targetGroupName.length > MAX_LB_NAME_LENGTH) {
       throw new Error(`WebService "${props.name}": targetGroupName "${props.targetGroupName}" is ${props.targetGroupName.length} characters; AWS allows ${MAX_LB_NAME_LENGTH}`);
     }
+    if (!Number.isInteger(routing.priority) || routing.priority < 1 || routing.priority > 50000) {
+      throw new Error(`WebService "${props.name}": routing.priority ${routing.priority} must be a whole number from 1 to 50000`);
+    }
     if ((routing.pathPatterns ?? []).length === 0 && (routing.hostHeaders ?? []).length === 0) {
       throw new Error(`WebService "${props.name}": routing needs pathPatterns or hostHeaders, got ${JSON.stringify(routing)}`);
     }
