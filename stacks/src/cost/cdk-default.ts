@@ -8,14 +8,18 @@ export const CDK_DEFAULT_AZS = 2;
 export interface Comparison {
   readonly lines: readonly CostLine[];
   readonly total: Range;
+  /** Said when the comparison carries over something of ours that is not a CDK default. */
+  readonly note?: string;
 }
 
 /**
  * The same workloads deployed with AWS CDK's `ApplicationLoadBalancedFargateService` defaults and
  * `new ec2.Vpc(this, "Vpc", { maxAzs: 2 })`: a NAT gateway (with its Elastic IP) per AZ, one
  * internet-facing ALB per web service, tasks in private subnets without public IPs, the default
- * runtime platform (x86_64) on demand, no Container Insights and no alarms. Task sizes, task counts
- * and traffic assumptions are ours, so only the architecture differs.
+ * runtime platform (x86_64) on demand, no Container Insights and no alarms. Task sizes, task counts,
+ * active hours (scheduled scaling to zero) and traffic assumptions are ours, so only the architecture
+ * differs: sleeping at night is a few lines in either tool, and leaving it out of the comparison
+ * would flatter ours.
  */
 export function cdkDefault(env: EnvironmentInventory, table: PriceTable, all: readonly EnvironmentInventory[] = [env]): Comparison {
   const { prices: p } = regionPrices(table, env.region);
@@ -30,5 +34,7 @@ export function cdkDefault(env: EnvironmentInventory, table: PriceTable, all: re
     publicIpLine(CDK_DEFAULT_AZS + webServices * CDK_DEFAULT_AZS, { min: 0, max: 0 }, p, hours),
     ...cloudWatchLines({ logsGb: { min: tasks.min * a.logsGbPerTaskMonth, max: tasks.max * a.logsGbPerTaskMonth }, metrics: 0, alarms: 0 }, p, ownsAccounts(env, all)),
   ].filter((l): l is CostLine => l !== undefined);
-  return { lines, total: sum(lines) };
+  const sleeping = env.workloads.filter((w) => w.activeHours).map((w) => w.name);
+  const note = sleeping.length > 0 ? `The AWS CDK line runs ${sleeping.join(", ")} in the same active hours as ours.` : undefined;
+  return { lines, total: sum(lines), ...(note ? { note } : {}) };
 }

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { buildApp } from "../app";
 import { cdkDefault } from "./cdk-default";
 import { estimate, splitTasks, type EnvironmentEstimate } from "./estimate";
-import { formatMarkdown, formatTable } from "./format";
+import { formatMarkdown, formatTable, targetLine } from "./format";
 import { inventories } from "./inventory";
 import { loadPrices, type PriceTable } from "./prices";
 import { buildReports } from "./report";
-import { runsPerMonth } from "./schedule";
+import { activeHoursPerWeek, runsPerMonth, weeklyFirings } from "./schedule";
 import { readStacks, type Json, type StackJson } from "./terraform-json";
 
 /** Round numbers so every expected figure below can be checked by hand. */
@@ -221,6 +221,152 @@ describe("cost estimate of hand-checked stacks", () => {
   });
 });
 
+/** qa: one service, 1-4 ARM tasks of 0.25 vCPU / 0.5 GB with public IPs, and a wake/sleep pair on its scaling target. */
+const sleepyStack = (wake: string, sleep: string, more: Record<string, Record<string, Json>> = {}) =>
+  stack("qa-api", {
+    aws_ecs_task_definition: { Task: taskDefinition("256", "512") },
+    aws_ecs_service: {
+      Service: { name: "api", desired_count: 1, launch_type: "FARGATE", task_definition: "${aws_ecs_task_definition.Task.arn}", network_configuration: { assign_public_ip: true } },
+    },
+    aws_appautoscaling_target: {
+      Target: { resource_id: "service/qa/${aws_ecs_service.Service.name}", scalable_dimension: "ecs:service:DesiredCount", min_capacity: 1, max_capacity: 4 },
+    },
+    aws_appautoscaling_scheduled_action: {
+      Wake: { resource_id: "${aws_appautoscaling_target.Target.resource_id}", schedule: wake, timezone: "UTC", scalable_target_action: { min_capacity: "1", max_capacity: "4" } },
+      Sleep: { resource_id: "${aws_appautoscaling_target.Target.resource_id}", schedule: sleep, timezone: "UTC", scalable_target_action: { min_capacity: "0", max_capacity: "0" } },
+    },
+    ...more,
+  });
+
+describe("active hours (a wake/sleep pair of scheduled scaling actions)", () => {
+  test("weekdays 07:00-19:00: tasks, their public IPs and logs count 60 of 168 hours, at min and at max", () => {
+    const e = estimateOf([sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)")]);
+    // awake 5 x 12 = 60 h a week: 730 x 60/168 = 260.71 h a month
+    // one task-hour: 0.25 x 0.03 + 0.5 x 0.003 = 0.009; min 1 task: 260.71 x 0.009 = 2.35; max 4 tasks: 9.39
+    expect(line(e, "Fargate ARM64 on-demand")?.quantity.min).toBe("65.2 vCPU-h, 130.4 GB-h");
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.min)).toBe(2.35);
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.max)).toBe(9.39);
+    // 0.357 and 1.43 addresses on average: x 730 x 0.005
+    expect(line(e, "Public IPv4 addresses")?.quantity).toEqual({ min: "0.4 IPs on average", max: "1.4 IPs on average" });
+    expect(round(line(e, "Public IPv4 addresses")?.monthly.min)).toBe(1.3);
+    expect(round(line(e, "Public IPv4 addresses")?.monthly.max)).toBe(5.21);
+    // 1 GB per task-month: 0.357 GB and 1.43 GB, x 0.5
+    expect(round(line(e, "CloudWatch Logs ingestion")?.monthly.min)).toBe(0.18);
+    expect(round(line(e, "CloudWatch Logs ingestion")?.monthly.max)).toBe(0.71);
+    expect(e.notes).toContain("api runs 60 of 168 hours a week (weekdays 07:00-19:00 UTC); tasks, their public IPs and logs are counted for that share of the month");
+  });
+
+  test("the spot base applies to the tasks running while awake, not to the month's average", () => {
+    const e = estimateOf([
+      sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)", {
+        aws_ecs_service: {
+          Service: {
+            name: "api",
+            task_definition: "${aws_ecs_task_definition.Task.arn}",
+            capacity_provider_strategy: [
+              { capacity_provider: "FARGATE", base: 1, weight: 1 },
+              { capacity_provider: "FARGATE_SPOT", weight: 3 },
+            ],
+          },
+        },
+      }),
+    ]);
+    // at max, 4 awake tasks: 1 + 3/4 on demand, 2.25 on spot, each for 260.71 h
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.max)).toBe(4.11); // 1.75 x 260.71 x 0.009
+    expect(round(line(e, "Fargate ARM64 spot")?.monthly.max)).toBe(1.58); // 2.25 x 260.71 x 0.009 x 0.3
+  });
+
+  test("a window ending at 24:00 sleeps at midnight the next day", () => {
+    const e = estimateOf([sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")]);
+    expect(e.notes).toContain("api runs 85 of 168 hours a week (weekdays 07:00-24:00 UTC); tasks, their public IPs and logs are counted for that share of the month");
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.min)).toBe(3.32); // 730 x 85/168 x 0.009
+  });
+
+  test("the AWS CDK line keeps the same active hours", () => {
+    const envs = inventories([sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)")], () => 10);
+    const c = cdkDefault(envs[0]!, table, envs);
+    // one x86 task-hour: 0.25 x 0.04 + 0.5 x 0.004 = 0.012; 260.71 h
+    expect(round(c.lines.find((l) => l.item === "Fargate X86_64 on-demand")?.monthly.min)).toBe(3.13);
+    expect(c.note).toBe("The AWS CDK line runs api in the same active hours as ours.");
+  });
+
+  test("an unreadable schedule is said, and the tasks are counted around the clock", () => {
+    const e = estimateOf([sleepyStack("cron(0 7 1 * ? *)", "cron(0 19 ? * MON-FRI *)")]);
+    expect(e.notes).toContain(
+      'qa-api/Service: cannot read the active hours of its scheduled scaling actions (wake "cron(0 7 1 * ? *)" runs on days of the month, which do not repeat weekly); assumed its tasks run around the clock',
+    );
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.min)).toBe(6.57); // 730 x 0.009
+    expect(round(line(e, "Fargate ARM64 on-demand")?.monthly.max)).toBe(26.28);
+  });
+
+  test("wake and sleep at the same minute are not guessed at", () => {
+    const e = estimateOf([sleepyStack("cron(0 0 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")]);
+    expect(e.notes.join("\n")).toMatch(/both fire at TUE 00:00; which one AWS applies last is not defined\); assumed its tasks run around the clock/);
+  });
+
+  test("more than a pair of scheduled actions is not guessed at", () => {
+    const e = estimateOf([
+      sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)", {
+        aws_appautoscaling_scheduled_action: {
+          A: { resource_id: "${aws_appautoscaling_target.Target.resource_id}", schedule: "cron(0 7 ? * * *)", scalable_target_action: { min_capacity: "1", max_capacity: "4" } },
+        },
+      }),
+    ]);
+    expect(e.notes.join("\n")).toContain("1 scheduled actions on its scaling target");
+    const three = estimateOf([
+      (() => {
+        const s = sleepyStack("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)");
+        const actions = (s.json.resource as Record<string, Record<string, Json>>).aws_appautoscaling_scheduled_action!;
+        actions.Extra = { ...(actions.Wake as Json), schedule: "cron(0 12 ? * SAT *)" };
+        return s;
+      })(),
+    ]);
+    expect(three.notes.join("\n")).toContain("3 scheduled actions on its scaling target; only a wake/sleep pair is read");
+  });
+
+  test("Container Insights disabled on the cluster costs nothing", () => {
+    const e = estimateOf([webStack({ aws_ecs_cluster: { Cluster: { setting: [{ name: "containerInsights", value: "disabled" }] } } })]);
+    expect(line(e, "Container Insights metrics")).toBeUndefined();
+  });
+});
+
+describe("activeHoursPerWeek", () => {
+  test.each([
+    ["cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)", 60, "weekdays 07:00-19:00 UTC"],
+    ["cron(0 7 ? * * *)", "cron(0 19 ? * * *)", 84, "every day 07:00-19:00 UTC"],
+    ["cron(0 7 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)", 85, "weekdays 07:00-24:00 UTC"],
+    ["cron(0 8 ? * * *)", "cron(0 0 ? * * *)", 112, "every day 08:00-24:00 UTC"],
+    ["cron(30 8 ? * 2-6 *)", "cron(0 17 ? * 2-6 *)", 42.5, "weekdays 08:30-17:00 UTC"],
+    ["cron(0 9 ? * SAT,SUN *)", "cron(0 13 ? * SAT,SUN *)", 8, "SAT, SUN 09:00-13:00 UTC"],
+    // wake Monday 07:00, sleep Friday 19:00: one window across days
+    ["cron(0 7 ? * MON *)", "cron(0 19 ? * FRI *)", 108, 'from "cron(0 7 ? * MON *)" to "cron(0 19 ? * FRI *)" UTC'],
+    // a wake while awake changes nothing: SAT 07:00 to MON 19:00 (60 h) plus TUE-FRI 07:00-19:00 (48 h)
+    ["cron(0 7 ? * * *)", "cron(0 19 ? * MON-FRI *)", 108, 'from "cron(0 7 ? * * *)" to "cron(0 19 ? * MON-FRI *)" UTC'],
+  ])("%s to %s", (wake, sleep, hours, description) => {
+    expect(activeHoursPerWeek(wake, sleep)).toEqual({ hoursPerWeek: hours, description });
+  });
+
+  test("the time zone is carried into the description", () => {
+    expect(activeHoursPerWeek("cron(0 7 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)", "Europe/Berlin")).toEqual({ hoursPerWeek: 60, description: "weekdays 07:00-19:00 Europe/Berlin" });
+  });
+
+  test.each([
+    ["rate(1 day)", "cron(0 19 ? * * *)", 'wake "rate(1 day)" is not a cron(...) expression'],
+    ["cron(0 7 ? * MON-FRI)", "cron(0 19 ? * * *)", 'wake "cron(0 7 ? * MON-FRI)" does not have 6 fields'],
+    ["cron(0 7 ? * MON-FRI *)", "cron(0 19 ? 1-6 MON-FRI *)", 'sleep "cron(0 19 ? 1-6 MON-FRI *)" runs only in some months or years'],
+    ["cron(0 7 ? * 6#3 *)", "cron(0 19 ? * * *)", 'wake "cron(0 7 ? * 6#3 *)": field "6#3" is not a number, list, range or step'],
+    ["cron(0 7 ? * FRI-MON *)", "cron(0 19 ? * * *)", 'wake "cron(0 7 ? * FRI-MON *)": field "FRI-MON" is outside 1-7 or wraps around'],
+    ["cron(0 24 ? * * *)", "cron(0 19 ? * * *)", 'wake "cron(0 24 ? * * *)": field "24" is outside 0-23 or wraps around'],
+    ["cron(0 0 ? * * *)", "cron(0 0 ? * * *)", 'wake "cron(0 0 ? * * *)" and sleep "cron(0 0 ? * * *)" both fire at MON 00:00; which one AWS applies last is not defined'],
+  ])("%s to %s is refused", (wake, sleep, reason) => {
+    expect(activeHoursPerWeek(wake, sleep)).toBe(reason);
+  });
+
+  test("weeklyFirings counts from Monday 00:00", () => {
+    expect(weeklyFirings("cron(0 7 ? * MON,SUN *)")).toEqual([7 * 60, 6 * 1440 + 7 * 60]);
+  });
+});
+
 describe("splitTasks", () => {
   test("base first, then by weight", () => {
     const strategy = { base: { provider: "FARGATE", tasks: 2 }, weights: { FARGATE: 1, FARGATE_SPOT: 1 } };
@@ -257,6 +403,9 @@ describe("the shipped stacks", () => {
     for (const r of reports) expect(r.estimate.total.min).toBeLessThanOrEqual(r.estimate.total.max);
     const dev = reports[0]!;
     expect(dev.estimate.total.min).toBeLessThan(dev.cdkDefault.total.min);
+    expect(dev.estimate.notes).toContain("bun-api runs 60 of 168 hours a week (weekdays 07:00-19:00 UTC); tasks, their public IPs and logs are counted for that share of the month");
+    expect(dev.estimate.lines.map((l) => l.item)).not.toContain("Container Insights metrics");
+    expect(targetLine(dev)?.ok).toBe(true);
     expect(dev.estimate.lines.map((l) => l.item)).toContain("Fargate ARM64 spot");
     expect(dev.estimate.lines.map((l) => l.item)).not.toContain("NAT gateways");
   });
@@ -269,6 +418,17 @@ describe("the shipped stacks", () => {
       expect(md).toContain(`### ${env} (us-east-1)`);
     }
     expect(md).toContain("| AWS CDK ApplicationLoadBalancedFargateService defaults");
+    // every note of the terminal table is in the Markdown as well
+    for (const r of reports) {
+      for (const note of r.estimate.notes) {
+        expect(text).toContain(`note: ${note}`);
+        expect(md).toContain(`> ${note}`);
+      }
+      if (r.cdkDefault.note) {
+        expect(text).toContain(r.cdkDefault.note);
+        expect(md).toContain(r.cdkDefault.note);
+      }
+    }
     expect(text).toMatch(/dev target at minimum capacity: \$\d+\.\d\d/);
   });
 });

@@ -58,6 +58,19 @@ function taskHourPrice(size: TaskSize, p: RegionPrices, spotRatio: number, spot:
   return (spot ? compute * spotRatio : compute) + storage;
 }
 
+/**
+ * A service's month as phases: all of it at its task counts, or, under active hours, the awake share
+ * at the wake bounds and the rest at the sleep bounds. Splitting on-demand/spot happens per phase,
+ * because a capacity provider base applies to the tasks running at that time, not to an average.
+ */
+export function phases(w: Workload): { share: number; tasks: Range }[] {
+  if (!w.activeHours) return [{ share: 1, tasks: w.tasks }];
+  return [
+    { share: w.activeHours.share, tasks: w.tasks },
+    { share: 1 - w.activeHours.share, tasks: w.activeHours.asleep },
+  ];
+}
+
 /** Task-hours per month of a workload at min and max, split on-demand / spot. */
 function taskHours(w: Workload, hours: number): { onDemand: Range; spot: Range } {
   if (w.kind === "scheduled") {
@@ -65,9 +78,15 @@ function taskHours(w: Workload, hours: number): { onDemand: Range; spot: Range }
     const h = w.scheduledTaskHours ?? 0;
     return { onDemand: { min: split.onDemand * h, max: split.onDemand * h }, spot: { min: split.spot * h, max: split.spot * h } };
   }
-  const min = splitTasks(w.tasks.min, w.strategy);
-  const max = splitTasks(w.tasks.max, w.strategy);
-  return { onDemand: { min: min.onDemand * hours, max: max.onDemand * hours }, spot: { min: min.spot * hours, max: max.spot * hours } };
+  const out = { onDemand: { min: 0, max: 0 }, spot: { min: 0, max: 0 } };
+  for (const phase of phases(w)) {
+    for (const k of ["min", "max"] as const) {
+      const split = splitTasks(phase.tasks[k], w.strategy);
+      out.onDemand[k] += split.onDemand * hours * phase.share;
+      out.spot[k] += split.spot * hours * phase.share;
+    }
+  }
+  return out;
 }
 
 /** Fargate lines by architecture and purchase option. */
@@ -102,7 +121,7 @@ export function fargateLines(workloads: readonly Workload[], p: RegionPrices, ta
 
 const flat = (item: string, quantity: string, monthly: number): CostLine => ({ item, quantity: { min: quantity, max: quantity }, monthly: { min: monthly, max: monthly } });
 
-/** Running tasks at min/max, for per-task assumptions (logs) and public IPs. */
+/** Tasks running on average over the month at min/max, for per-task assumptions (logs) and public IPs. */
 export function runningTasks(workloads: readonly Workload[], hours: number, only?: (w: Workload) => boolean): Range {
   const r = { min: 0, max: 0 };
   for (const w of workloads) {
@@ -112,8 +131,10 @@ export function runningTasks(workloads: readonly Workload[], hours: number, only
       r.min += avg;
       r.max += avg;
     } else {
-      r.min += w.tasks.min;
-      r.max += w.tasks.max;
+      for (const phase of phases(w)) {
+        r.min += phase.tasks.min * phase.share;
+        r.max += phase.tasks.max * phase.share;
+      }
     }
   }
   return r;
@@ -169,7 +190,9 @@ export function publicIpLine(fixed: number, perTask: Range, p: RegionPrices, hou
   const min = fixed + perTask.min;
   const max = fixed + perTask.max;
   if (max === 0) return undefined;
-  return { item: "Public IPv4 addresses", quantity: { min: `${fmt(min)} IPs`, max: `${fmt(max)} IPs` }, monthly: { min: min * p.publicIpv4Hour * hours, max: max * p.publicIpv4Hour * hours } };
+  // Tasks that sleep part of the week hold their addresses only while running: an average count.
+  const ips = (n: number) => `${fmt(n)} IPs${Number.isInteger(n) ? "" : " on average"}`;
+  return { item: "Public IPv4 addresses", quantity: { min: ips(min), max: ips(max) }, monthly: { min: min * p.publicIpv4Hour * hours, max: max * p.publicIpv4Hour * hours } };
 }
 
 export function sum(lines: readonly CostLine[]): Range {

@@ -45,6 +45,7 @@ export function formatTable(reports: readonly Report[], asOf: string): string {
     for (const row of rows) out.push(`  ${line(row)}`);
     out.push(`  ${line(totalRow)}`);
     out.push(`  ${CDK_LABEL}: ${usd(r.cdkDefault.total.min)} min, ${usd(r.cdkDefault.total.max)} max; ours is ${ratio(e.total.min, r.cdkDefault.total.min)} at min, ${ratio(e.total.max, r.cdkDefault.total.max)} at max`);
+    if (r.cdkDefault.note) out.push(`  ${r.cdkDefault.note}`);
     const target = targetLine(r);
     if (target) out.push(`  ${target.text}`);
     for (const note of e.notes) out.push(`  note: ${note}`);
@@ -65,6 +66,7 @@ export function formatMarkdown(reports: readonly Report[], asOf: string): string
     for (const l of e.lines) out.push(`| ${l.item} | ${l.quantity.min} | ${l.quantity.max} | ${usd(l.monthly.min)} | ${usd(l.monthly.max)} |`);
     out.push(`| **Total** | | | **${usd(e.total.min)}** | **${usd(e.total.max)}** |`);
     out.push(`| ${CDK_LABEL} | | | ${usd(r.cdkDefault.total.min)} | ${usd(r.cdkDefault.total.max)} |`);
+    if (r.cdkDefault.note) out.push("", r.cdkDefault.note);
     const target = targetLine(r);
     if (target) out.push("", `${target.ok ? "✅" : "⚠️"} ${target.text}`);
     for (const note of e.notes) out.push("", `> ${note}`);

@@ -1,4 +1,4 @@
-import { runsPerMonth } from "./schedule";
+import { activeHoursPerWeek, runsPerMonth } from "./schedule";
 import { asList, asRecord, follow, instances, resources, type Json, type Resource, type StackJson } from "./terraform-json";
 
 export type Architecture = "X86_64" | "ARM64";
@@ -22,14 +22,27 @@ export interface Workload {
   readonly name: string;
   readonly kind: "service" | "scheduled";
   readonly size: TaskSize;
-  /** Tasks running all month (services) at minimum and maximum capacity. */
+  /** Tasks running (services) at minimum and maximum capacity: all month, or while awake under `activeHours`. */
   readonly tasks: { readonly min: number; readonly max: number };
+  /** Set when scheduled actions wake and put the service to sleep each week. */
+  readonly activeHours?: ActiveHours;
   /** Task-hours per month of a scheduled task. */
   readonly scheduledTaskHours?: number;
   readonly strategy: CapacityStrategy | undefined;
   readonly publicIp: boolean;
   /** Behind a load balancer (for the AWS CDK comparison: one ALB per web service). */
   readonly web: boolean;
+}
+
+/** A service's week under a wake/sleep pair of scheduled scaling actions. */
+export interface ActiveHours {
+  readonly hoursPerWeek: number;
+  /** Awake share of the month: hoursPerWeek / 168. */
+  readonly share: number;
+  /** Tasks at minimum and maximum capacity while asleep (0 and 0 for a service pinned to zero). */
+  readonly asleep: { readonly min: number; readonly max: number };
+  /** e.g. "weekdays 07:00-19:00 UTC". */
+  readonly description: string;
 }
 
 export interface LoadBalancer {
@@ -69,6 +82,8 @@ export function environmentOf(stack: StackJson): string {
   const tagged = tags?.Environment ?? tags?.environment;
   return typeof tagged === "string" ? tagged : (stack.name.split("-")[0] ?? stack.name);
 }
+
+const fmtHours = (h: number) => (Number.isInteger(h) ? String(h) : h.toFixed(2));
 
 const numberOf = (value: unknown): number | undefined => {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
@@ -112,6 +127,48 @@ function scalableTargetOf(stack: StackJson, service: Resource): Resource | undef
   });
 }
 
+interface Bounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The wake/sleep pair of scheduled actions on a scaling target, read into awake bounds and hours.
+ * Undefined without scheduled actions; a note and undefined (tasks around the clock, the costlier
+ * reading) for any shape that is not one readable weekly pair.
+ */
+function activeHoursOf(stack: StackJson, target: Resource, owner: string, notes: string[]): { awake: Bounds; hours: ActiveHours } | undefined {
+  const ref = `\${aws_appautoscaling_target.${target.name}.resource_id}`;
+  const actions = resources(stack, "aws_appautoscaling_scheduled_action").filter(
+    (a) => a.attrs.resource_id === ref || (typeof target.attrs.resource_id === "string" && a.attrs.resource_id === target.attrs.resource_id),
+  );
+  if (actions.length === 0) return undefined;
+  const fallback = (reason: string) => {
+    notes.push(`${owner}: cannot read the active hours of its scheduled scaling actions (${reason}); assumed its tasks run around the clock`);
+    return undefined;
+  };
+  if (actions.length !== 2) return fallback(`${actions.length} scheduled actions on its scaling target; only a wake/sleep pair is read`);
+  const read = actions.map((a) => {
+    const bounds = asRecord(a.attrs.scalable_target_action);
+    return { action: a, min: numberOf(bounds?.min_capacity), max: numberOf(bounds?.max_capacity) };
+  });
+  for (const r of read) {
+    if (r.min === undefined || r.max === undefined) return fallback(`${r.action.name} does not set both min_capacity and max_capacity`);
+    if (r.action.attrs.start_time !== undefined || r.action.attrs.end_time !== undefined) return fallback(`${r.action.name} has a start_time or end_time`);
+    if (typeof r.action.attrs.schedule !== "string") return fallback(`${r.action.name} has no literal schedule`);
+  }
+  const [sleep, wake] = [...read].sort((a, b) => (a.max as number) - (b.max as number) || (a.min as number) - (b.min as number)) as [(typeof read)[0], (typeof read)[0]];
+  if (sleep.max === wake.max && sleep.min === wake.min) return fallback("both actions set the same capacity");
+  const zone = (a: Resource) => (typeof a.attrs.timezone === "string" ? a.attrs.timezone : "UTC");
+  if (zone(wake.action) !== zone(sleep.action)) return fallback(`wake in ${zone(wake.action)}, sleep in ${zone(sleep.action)}`);
+  const week = activeHoursPerWeek(wake.action.attrs.schedule as string, sleep.action.attrs.schedule as string, zone(wake.action));
+  if (typeof week === "string") return fallback(week);
+  return {
+    awake: { min: wake.min as number, max: wake.max as number },
+    hours: { ...week, share: week.hoursPerWeek / 168, asleep: { min: sleep.min as number, max: sleep.max as number } },
+  };
+}
+
 /** Counts what is billed in one environment, from its stacks' JSON only. */
 export function inventory(name: string, stacks: readonly StackJson[], all: ReadonlyMap<string, StackJson>, scheduledRunMinutes: number): EnvironmentInventory {
   const notes: string[] = [];
@@ -144,16 +201,24 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
       const owner = `${stack.name}/${service.name}`;
       const target = scalableTargetOf(stack, service);
       const desired = numberOf(service.attrs.desired_count) ?? 0;
-      const min = numberOf(target?.attrs.min_capacity) ?? desired;
-      const max = numberOf(target?.attrs.max_capacity) ?? desired;
+      const scheduled = target ? activeHoursOf(stack, target, owner, notes) : undefined;
+      const min = scheduled?.awake.min ?? numberOf(target?.attrs.min_capacity) ?? desired;
+      const max = scheduled?.awake.max ?? numberOf(target?.attrs.max_capacity) ?? desired;
+      const name = typeof service.attrs.name === "string" ? service.attrs.name : service.name;
+      if (scheduled) {
+        const { hours } = scheduled;
+        const asleep = hours.asleep.max > 0 ? `, ${hours.asleep.min}-${hours.asleep.max} tasks the other hours` : "";
+        notes.push(`${name} runs ${fmtHours(hours.hoursPerWeek)} of 168 hours a week (${hours.description})${asleep}; tasks, their public IPs and logs are counted for that share of the month`);
+      }
       const taskDefinition = follow(all, service.attrs.task_definition, stack.name);
       const network = asRecord(service.attrs.network_configuration);
       workloads.push({
         stack: stack.name,
-        name: typeof service.attrs.name === "string" ? service.attrs.name : service.name,
+        name,
         kind: "service",
         size: taskSize(taskDefinition, notes, owner),
         tasks: { min: min * instances(service), max: max * instances(service) },
+        ...(scheduled ? { activeHours: { ...scheduled.hours, asleep: { min: scheduled.hours.asleep.min * instances(service), max: scheduled.hours.asleep.max * instances(service) } } } : {}),
         strategy: strategyOf(service.attrs.capacity_provider_strategy, service.attrs.launch_type) ?? clusterDefault,
         publicIp: network?.assign_public_ip === true,
         web: asList(service.attrs.load_balancer).length > 0,
