@@ -52,6 +52,9 @@ function validateSettings(env: ResolvedEnvironment, report: (f: string, v: unkno
     if (!Number.isInteger(hours.endHour) || hours.endHour <= hours.startHour || hours.endHour > 24) {
       report("activeHours.endHour", hours.endHour, `must be a whole hour after startHour (${hours.startHour}) and at most 24`);
     }
+    if (hours.startHour === 0 && hours.endHour === 24) {
+      report("activeHours", hours, "0-24 means always on (the wake and sleep actions would fire at the same minute); leave activeHours out");
+    }
     if (hours.days !== undefined && hours.days !== "MON-FRI" && hours.days !== "MON-SUN") {
       report("activeHours.days", hours.days, 'allowed: "MON-FRI", "MON-SUN"');
     }

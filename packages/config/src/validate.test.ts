@@ -721,6 +721,10 @@ describe("activeHours and policyTier", () => {
     expect(load({ activeHours: { startHour: 7, endHour: 19, days: "SAT-SUN" } })).toThrow('dev: activeHours.days = "SAT-SUN": allowed: "MON-FRI", "MON-SUN"');
   });
 
+  test("fails on a 0-24 window, which would wake and sleep at the same minute", () => {
+    expect(load({ activeHours: { startHour: 0, endHour: 24 } })).toThrow("dev: activeHours = {\"startHour\":0,\"endHour\":24}: 0-24 means always on");
+  });
+
   test("fails on an unknown policy tier", () => {
     expect(load({ policyTier: "lenient" })).toThrow('dev: policyTier = "lenient": allowed: "dev", "staging", "prod"');
   });

@@ -47,5 +47,6 @@ describe("ServiceAutoscaling activeHours", () => {
     expect(make(19, 7)).toThrow("ServiceAutoscaling: activeHours 19-7 must be whole hours with 0 <= startHour < endHour <= 24");
     expect(make(7, 25)).toThrow("activeHours 7-25");
     expect(make(7.5, 19)).toThrow("activeHours 7.5-19");
+    expect(make(0, 24)).toThrow("ServiceAutoscaling: activeHours 0-24 means always on; leave activeHours out instead");
   });
 });

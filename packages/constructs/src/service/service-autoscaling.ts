@@ -80,6 +80,10 @@ export class ServiceAutoscaling extends Construct {
     if (!Number.isInteger(startHour) || !Number.isInteger(endHour) || startHour < 0 || endHour <= startHour || endHour > 24) {
       throw new Error(`ServiceAutoscaling: activeHours ${startHour}-${endHour} must be whole hours with 0 <= startHour < endHour <= 24`);
     }
+    // A 0-24 window would wake and sleep at the same minute, and AWS does not say which wins.
+    if (startHour === 0 && endHour === 24) {
+      throw new Error("ServiceAutoscaling: activeHours 0-24 means always on; leave activeHours out instead");
+    }
     const days = hours.days ?? "MON-FRI";
     // 24 is midnight of the next day; a MON-FRI window ending at 24 sleeps at 00:00 TUE-SAT.
     const sleep = endHour === 24 ? `cron(0 0 ? * ${days === "MON-FRI" ? "TUE-SAT" : "*"} *)` : `cron(0 ${endHour} ? * ${days === "MON-FRI" ? "MON-FRI" : "*"} *)`;
