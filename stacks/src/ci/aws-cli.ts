@@ -1,0 +1,101 @@
+import { execFile } from "node:child_process";
+
+/**
+ * The few AWS reads the pipeline makes, through the AWS CLI that GitHub's runners ship (so the
+ * workspace needs no SDK). Region and credentials come from the environment that
+ * configure-aws-credentials sets up. Injected, so tests give canned answers instead.
+ */
+export interface AwsCli {
+  /** Runs `aws <args> --output json` and parses stdout. */
+  json<T>(args: readonly string[]): Promise<T>;
+}
+
+export class AwsCliError extends Error {
+  constructor(readonly args: readonly string[], readonly stderr: string) {
+    super(`aws ${args.join(" ")} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+    this.name = "AwsCliError";
+  }
+}
+
+export const awsCli: AwsCli = {
+  json<T>(args: readonly string[]): Promise<T> {
+    return new Promise((resolve, reject) => {
+      execFile("aws", [...args, "--output", "json"], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err) return reject(new AwsCliError(args, stderr || String(err)));
+        try {
+          resolve((stdout.trim() === "" ? {} : JSON.parse(stdout)) as T);
+        } catch (parseError) {
+          reject(new AwsCliError(args, `unparseable output: ${String(parseError)}`));
+        }
+      });
+    });
+  },
+};
+
+/* Shapes of the parts of AWS CLI answers the pipeline reads. */
+
+export interface EcsDeployment {
+  readonly id: string;
+  readonly status: string;
+  readonly taskDefinition: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount?: number;
+  readonly failedTasks?: number;
+  readonly rolloutState?: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  readonly rolloutStateReason?: string;
+}
+
+export interface EcsService {
+  readonly serviceName: string;
+  readonly status: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly deployments: readonly EcsDeployment[];
+  readonly events?: readonly { readonly createdAt?: string; readonly message: string }[];
+}
+
+export interface TaskDefinition {
+  readonly taskDefinitionArn: string;
+  readonly family: string;
+  readonly containerDefinitions: readonly { readonly name: string; readonly image: string }[];
+}
+
+export interface EcsTask {
+  readonly taskArn: string;
+  readonly taskDefinitionArn: string;
+  readonly lastStatus: string;
+  readonly containers: readonly { readonly name: string; readonly image?: string; readonly imageDigest?: string }[];
+}
+
+export interface EcrImage {
+  readonly imageDigest: string;
+  readonly imageTags?: readonly string[];
+  /** ISO 8601 from AWS CLI v2; epoch seconds from v1. */
+  readonly imagePushedAt: string | number;
+}
+
+export const describeService = async (aws: AwsCli, cluster: string, service: string): Promise<EcsService | undefined> =>
+  (await aws.json<{ services?: EcsService[] }>(["ecs", "describe-services", "--cluster", cluster, "--services", service])).services?.[0];
+
+export const describeTaskDefinition = async (aws: AwsCli, taskDefinition: string): Promise<TaskDefinition> =>
+  (await aws.json<{ taskDefinition: TaskDefinition }>(["ecs", "describe-task-definition", "--task-definition", taskDefinition])).taskDefinition;
+
+export async function runningTasks(aws: AwsCli, cluster: string, service: string): Promise<EcsTask[]> {
+  const { taskArns = [] } = await aws.json<{ taskArns?: string[] }>(["ecs", "list-tasks", "--cluster", cluster, "--service-name", service, "--desired-status", "RUNNING"]);
+  const tasks: EcsTask[] = [];
+  // describe-tasks takes at most 100 tasks per call.
+  for (let i = 0; i < taskArns.length; i += 100) {
+    const batch = taskArns.slice(i, i + 100);
+    tasks.push(...((await aws.json<{ tasks?: EcsTask[] }>(["ecs", "describe-tasks", "--cluster", cluster, "--tasks", ...batch])).tasks ?? []));
+  }
+  return tasks;
+}
+
+export const describeImages = async (aws: AwsCli, repository: string): Promise<EcrImage[]> =>
+  (await aws.json<{ imageDetails?: EcrImage[] }>(["ecr", "describe-images", "--repository-name", repository])).imageDetails ?? [];
+
+/** `repo@sha256:…` → `sha256:…`. */
+export function digestOf(image: string): string | undefined {
+  return image.match(/@(sha256:[a-f0-9]{64})$/)?.[1];
+}

@@ -1,0 +1,161 @@
+import { describeService, describeTaskDefinition, digestOf, runningTasks, type AwsCli, type EcsService, type TaskDefinition } from "./aws-cli";
+import type { ServiceTarget } from "./pipeline-config";
+
+/**
+ * Proves that a deploy did what it says. `terraform apply` reports success even when ECS's
+ * deployment circuit breaker rolled the new task definition back, so success here means:
+ * the service's deployment completed and is alone (steady), it is the task definition with the
+ * image just pushed (a rollback fails this), every running task runs that image's digest, and
+ * (for web services) the readiness endpoint answers 200 through the ALB with the version deployed.
+ */
+
+export interface VerifyInput {
+  readonly target: ServiceTarget;
+  readonly cluster: string;
+  /** The image deployed: `<registry>/<repository>@sha256:<digest>`. */
+  readonly image: string;
+  /**
+   * Digests a running container may report: the image's own, and for a multi-platform index the
+   * per-platform manifests (ECS reports the one it pulled). @default - the image's digest
+   */
+  readonly acceptedDigests?: readonly string[];
+  /** Version the service must report (the git SHA of the build). */
+  readonly version: string;
+  /** Readiness URL through the ALB. Required for `web` services. */
+  readonly url?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface VerifyDeps {
+  readonly aws: AwsCli;
+  readonly http: (url: string) => Promise<HttpResponse>;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+}
+
+export interface VerifyOptions {
+  /** How long ECS may take to reach a steady state, and the ALB to answer. @default 1200000 (20 min) */
+  readonly timeoutMs?: number;
+  /** @default 15000 */
+  readonly pollMs?: number;
+  /** Consecutive good readiness answers required (they may come from different tasks). @default 3 */
+  readonly readyAnswers?: number;
+}
+
+export interface VerificationReport {
+  readonly service: string;
+  readonly taskDefinition: string;
+  readonly digest: string;
+  readonly runningTasks: number;
+  readonly readiness?: string;
+}
+
+export class VerificationError extends Error {
+  constructor(service: string, problem: string) {
+    super(`${service}: ${problem}`);
+    this.name = "VerificationError";
+  }
+}
+
+const recentEvents = (svc: EcsService): string =>
+  (svc.events ?? [])
+    .slice(0, 5)
+    .map((e) => `\n    ${e.createdAt ?? ""} ${e.message}`)
+    .join("");
+
+export async function verifyDeployment(input: VerifyInput, deps: VerifyDeps, options: VerifyOptions = {}): Promise<VerificationReport> {
+  const name = input.target.name;
+  const fail = (problem: string): never => {
+    throw new VerificationError(name, problem);
+  };
+  const digest = digestOf(input.image) ?? fail(`image ${JSON.stringify(input.image)} is not a digest reference (<repository>@sha256:<64 hex>)`);
+  const accepted = new Set([digest, ...(input.acceptedDigests ?? [])]);
+  const deadline = deps.now() + (options.timeoutMs ?? 20 * 60_000);
+  const pollMs = options.pollMs ?? 15_000;
+  const definitions = new Map<string, TaskDefinition>();
+  const definition = async (arn: string) => {
+    if (!definitions.has(arn)) definitions.set(arn, await describeTaskDefinition(deps.aws, arn));
+    return definitions.get(arn)!;
+  };
+  const usesImage = (td: TaskDefinition) => td.containerDefinitions.some((c) => c.name === input.target.family && c.image === input.image);
+  const imagesOf = (td: TaskDefinition) => td.containerDefinitions.map((c) => `${c.name}=${c.image}`).join(", ");
+
+  if (input.target.kind === "scheduled") {
+    // The schedule runs the family's latest revision: that revision must hold the new image.
+    const latest = await describeTaskDefinition(deps.aws, input.target.family);
+    if (!usesImage(latest)) fail(`the latest task definition ${latest.taskDefinitionArn} runs ${imagesOf(latest)}, not ${input.image}`);
+    deps.log(`${name}: schedule ${input.target.schedule} runs ${latest.taskDefinitionArn} with ${digest}`);
+    return { service: name, taskDefinition: latest.taskDefinitionArn, digest, runningTasks: 0 };
+  }
+
+  const ecsService = input.target.ecsService ?? fail("has no ECS service name");
+  let steady: { svc: EcsService; taskDefinition: string } | undefined;
+  while (!steady) {
+    const svc = (await describeService(deps.aws, input.cluster, ecsService)) ?? fail(`ECS service ${ecsService} not found in cluster ${input.cluster}`);
+    const primary = svc.deployments.find((d) => d.status === "PRIMARY") ?? fail(`ECS service ${ecsService} has no PRIMARY deployment`);
+    const td = await definition(primary.taskDefinition);
+    if (!usesImage(td)) {
+      const failed = svc.deployments.some((d) => d.rolloutState === "FAILED") ? " (a deployment FAILED: the circuit breaker or a rollback alarm rolled it back)" : "";
+      fail(`ECS is deploying ${primary.taskDefinition} with ${imagesOf(td)}, not ${input.image}${failed}${recentEvents(svc)}`);
+    }
+    if (primary.rolloutState === "FAILED") fail(`deployment ${primary.id} FAILED: ${primary.rolloutStateReason ?? "no reason given"}${recentEvents(svc)}`);
+    const done = primary.rolloutState === undefined || primary.rolloutState === "COMPLETED";
+    if (done && svc.deployments.length === 1 && primary.runningCount === primary.desiredCount && svc.runningCount === svc.desiredCount) {
+      if (svc.desiredCount < 1) fail("desired count is 0: nothing runs, so nothing can be verified");
+      steady = { svc, taskDefinition: primary.taskDefinition };
+      break;
+    }
+    if (deps.now() >= deadline) {
+      fail(`no steady state in time: rollout ${primary.rolloutState ?? "unknown"}, ${primary.runningCount}/${primary.desiredCount} running, ${svc.deployments.length} deployments${recentEvents(svc)}`);
+    }
+    deps.log(`${name}: rollout ${primary.rolloutState ?? "in progress"}, ${primary.runningCount}/${primary.desiredCount} tasks running, ${svc.deployments.length} deployment(s); waiting`);
+    await deps.sleep(pollMs);
+  }
+  deps.log(`${name}: steady on ${steady.taskDefinition}`);
+
+  const tasks = await runningTasks(deps.aws, input.cluster, ecsService);
+  if (tasks.length !== steady.svc.desiredCount) fail(`${tasks.length} tasks are RUNNING, the service wants ${steady.svc.desiredCount}`);
+  for (const task of tasks) {
+    if (task.taskDefinitionArn !== steady.taskDefinition) fail(`task ${task.taskArn} runs ${task.taskDefinitionArn}, not ${steady.taskDefinition}`);
+    const container = task.containers.find((c) => c.name === input.target.family) ?? fail(`task ${task.taskArn} has no container ${input.target.family}`);
+    if (!container.imageDigest || !accepted.has(container.imageDigest)) {
+      fail(`task ${task.taskArn} container ${container.name} runs digest ${container.imageDigest ?? "(unknown)"}, not ${digest}`);
+    }
+  }
+  deps.log(`${name}: ${tasks.length} task(s) run ${digest}`);
+  const report = { service: name, taskDefinition: steady.taskDefinition, digest, runningTasks: tasks.length };
+  if (input.target.kind !== "web") return report;
+
+  const url = input.url ?? fail("is a web service but no readiness URL was given");
+  const wanted = options.readyAnswers ?? 3;
+  let good = 0;
+  let last = "no answer yet";
+  while (good < wanted) {
+    const answer = await deps.http(url).then(
+      (r) => ({ ok: r.status === 200 && versionIn(r.body) === input.version, text: `${r.status} version=${versionIn(r.body) ?? "(none)"}` }),
+      (err: unknown) => ({ ok: false, text: String(err) }),
+    );
+    last = answer.text;
+    good = answer.ok ? good + 1 : 0;
+    if (good >= wanted) break;
+    if (deps.now() >= deadline) fail(`${url} did not answer 200 with version ${input.version} ${wanted} times in a row in time; last answer: ${last}`);
+    await deps.sleep(answer.ok ? 1_000 : Math.min(pollMs, 5_000));
+  }
+  deps.log(`${name}: ${url} answered 200 with version ${input.version}`);
+  return { ...report, readiness: `${url}: 200, version ${input.version}` };
+}
+
+/** The `version` a readiness body reports (JSON `{"version": …}`), if any. */
+export function versionIn(body: string): string | undefined {
+  try {
+    const value = (JSON.parse(body) as Record<string, unknown>)?.version;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
