@@ -14,4 +14,6 @@ export const suites = [
   { name: "bun-api", cwd: "services/bun-api", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // Scans freshly synthesized stacks, so the result always matches the code under test.
   { name: "checkov", cwd: "stacks", cmd: ["bash", "scan/scan.sh"], parse: "plain", env: { BF_SCAN_SYNTH: "always" } },
+  // Builds actionlint from the Go module proxy; reports its workflows as skipped when it cannot.
+  { name: "actionlint", cwd: ".", cmd: ["bash", "scripts/ci/actionlint.sh"], parse: "plain" },
 ];

@@ -2,7 +2,7 @@
 # Lints every GitHub Actions workflow with actionlint, built from the Go module proxy at a pinned
 # version (and shellcheck, from its PyPI wheel, so that `run:` scripts are checked too).
 #
-# Prints one line per workflow, then "actionlint: N passed, N failed[, N skipped]". When actionlint
+# Prints one line per workflow and per CI shell script (shellcheck), then "actionlint: N passed, N failed[, N skipped]". When actionlint
 # cannot be built (no Go, no proxy), every workflow is reported as skipped, never as passed; with
 # ACTIONLINT_REQUIRED=1 (set in CI) that is a failure instead.
 set -uo pipefail
@@ -15,14 +15,18 @@ cache=${ACTIONLINT_CACHE_DIR:-$root/node_modules/.cache/ci-tools}
 bin="$cache/actionlint-$ACTIONLINT_VERSION/actionlint"
 shopt -s nullglob
 workflows=("$root"/.github/workflows/*.yml "$root"/.github/workflows/*.yaml)
+# The scripts the workflows run, and .ci/run, go through shellcheck on their own.
+scripts=("$root"/scripts/ci/*.sh "$root"/.ci/run)
+
+indent() { while IFS= read -r line; do printf '        %s\n' "$line"; done <<<"$1"; }
 
 skip_all() {
   echo "actionlint: SKIPPED, $1"
   if [[ "${ACTIONLINT_REQUIRED:-}" == "1" ]]; then
-    echo "actionlint: 0 passed, ${#workflows[@]} failed (ACTIONLINT_REQUIRED=1)"
+    echo "actionlint: 0 passed, $((${#workflows[@]} + ${#scripts[@]})) failed (ACTIONLINT_REQUIRED=1)"
     exit 1
   fi
-  echo "actionlint: 0 passed, 0 failed, ${#workflows[@]} skipped"
+  echo "actionlint: 0 passed, 0 failed, $((${#workflows[@]} + ${#scripts[@]})) skipped"
   exit 0
 }
 
@@ -70,9 +74,25 @@ for wf in "${workflows[@]}"; do
     passed=$((passed + 1))
   else
     echo "  FAIL  $rel"
-    echo "$out" | sed 's/^/        /'
+    indent "$out"
     failed=$((failed + 1))
   fi
 done
-echo "actionlint: $passed passed, $failed failed"
+skipped=0
+for script in "${scripts[@]}"; do
+  rel=${script#"$root"/}
+  if [[ ${#shellcheck_flag[@]} -eq 0 ]] && ! command -v shellcheck >/dev/null; then
+    echo "  skip  $rel (no shellcheck)"
+    skipped=$((skipped + 1))
+  elif out=$("${shellcheck_flag[1]:-shellcheck}" -x "$script" 2>&1); then
+    echo "  ok    $rel (shellcheck)"
+    passed=$((passed + 1))
+  else
+    echo "  FAIL  $rel (shellcheck)"
+    indent "$out"
+    failed=$((failed + 1))
+  fi
+done
+
+echo "actionlint: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 && ${#workflows[@]} -gt 0 ]]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Deploys each service of <release.json> by digest, then proves it: plan into the job summary,
+# `cdktf deploy` with the image and version as Terraform variables (the same inputs plan to no
+# change later), verification (steady, running the digest, readiness answering the version),
+# and only then the release- tag that rollbacks choose from.
+# Usage: deploy-services.sh <target.json> <release.json>   (from the repository root)
+set -euo pipefail
+
+target=$(realpath "$1")
+release=$(realpath "$2")
+root=$(pwd)
+if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+  printf '\n| environment | service | digest | tasks | readiness | result |\n|---|---|---|---|---|---|\n' >>"$GITHUB_STEP_SUMMARY"
+fi
+
+for service in $(jq -r 'keys[]' "$release"); do
+  entry() { jq -r --arg s "$service" ".[\$s].$1" "$release"; }
+  image=$(entry image)
+  version=$(entry version)
+  accept=$(entry acceptDigests)
+  stack=$(jq -r --arg s "$service" '.services[] | select(.name == $s) | .stack' "$target")
+  repo=$(jq -r --arg s "$service" '.services[] | select(.name == $s) | .repository' "$target")
+  vars=("--var=image=$image" "--var=app_version=$version")
+
+  echo "::group::plan ${stack}"
+  bash scripts/ci/plan.sh "$stack" "${vars[@]}"
+  echo "::endgroup::"
+  pnpm exec cdktf deploy "$stack" --skip-synth --auto-approve --ignore-missing-stack-dependencies "${vars[@]}"
+  pnpm --filter @bun-fargate/stacks exec bun src/ci/pipeline.ts verify --target "$target" --service "$service" \
+    --image "$image" --version "$version" --accept-digests "${accept:-}" --stack-dir "$root/cdktf.out/stacks/$stack"
+  bash scripts/ci/tag-release.sh "$repo" "${image##*@}" "release-$version"
+done
