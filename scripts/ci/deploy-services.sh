@@ -2,7 +2,8 @@
 # Deploys each service of <release.json> by digest, then proves it: plan into the job summary,
 # `cdktf deploy` with the image and version as Terraform variables (the same inputs plan to no
 # change later), verification (steady, running the digest, readiness answering the version),
-# and only then the release- tag that rollbacks choose from.
+# and only then the release- tag that rollbacks choose from. Sets the step output `url` (the
+# environment's link on GitHub) to a web service's URL.
 # Usage: deploy-services.sh <target.json> <release.json>   (from the repository root)
 set -euo pipefail
 
@@ -26,7 +27,10 @@ for service in $(jq -r 'keys[]' "$release"); do
   bash scripts/ci/plan.sh "$stack" "${vars[@]}"
   echo "::endgroup::"
   pnpm exec cdktf deploy "$stack" --skip-synth --auto-approve --ignore-missing-stack-dependencies "${vars[@]}"
-  pnpm --filter @bun-fargate/stacks exec bun src/ci/pipeline.ts verify --target "$target" --service "$service" \
+  stacks/node_modules/.bin/bun stacks/src/ci/pipeline.ts verify --target "$target" --service "$service" \
     --image "$image" --version "$version" --accept-digests "${accept:-}" --stack-dir "$root/cdktf.out/stacks/$stack"
   bash scripts/ci/tag-release.sh "$repo" "${image##*@}" "release-$version"
+  if [[ -n "${GITHUB_OUTPUT:-}" ]] && [[ "$(jq -r --arg s "$service" '.services[] | select(.name == $s) | .kind' "$target")" == web ]]; then
+    echo "url=$(terraform -chdir="$root/cdktf.out/stacks/$stack" output -raw Url)" >>"$GITHUB_OUTPUT"
+  fi
 done

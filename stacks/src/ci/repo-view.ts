@@ -45,5 +45,13 @@ export function fsRepoView(root: string = REPO_ROOT): RepoView {
       return pkg === undefined ? undefined : ((pkg.scripts ?? {}) as Record<string, string>);
     },
     packageDir: (name) => byName.get(name),
+    read: (path) => {
+      const file = join(root, path);
+      try {
+        return readFileSync(file, "utf8");
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

@@ -45,6 +45,13 @@ describe("referencesOf", () => {
       ]);
   });
 
+  it("checks both an installed interpreter's path and the script it runs", () => {
+    expect(referencesOf("stacks/node_modules/.bin/bun stacks/src/ci/pipeline.ts target dev")).toEqual([
+      expect.objectContaining({ kind: "file", path: "stacks/node_modules/.bin/bun" }),
+      expect.objectContaining({ kind: "file", path: "stacks/src/ci/pipeline.ts" }),
+    ]);
+  });
+
   it("leaves inline code and runtime paths alone", () => {
     expect(referencesOf(`node -p 'require("./package.json").name'; bash "$RUNNER_TEMP/x.sh"; bun test`)).toEqual([]);
   });

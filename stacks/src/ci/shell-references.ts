@@ -146,7 +146,11 @@ export function referencesOf(script: string, cwd = "."): Reference[] {
     const cmd = tokens[0]!;
     if (cmd === "pnpm") refs.push(...pnpmReferences(tokens, cwd, command));
     else if (INTERPRETERS.has(cmd)) refs.push(...interpreterReference(tokens, cwd, command));
-    else if (literal(cmd) && cmd.includes("/") && looksLikeFile(cmd)) refs.push({ kind: "file", path: cmd, dir: { dir: cwd }, command });
+    else if (literal(cmd) && cmd.includes("/") && looksLikeFile(cmd)) {
+      refs.push({ kind: "file", path: cmd, dir: { dir: cwd }, command });
+      // `stacks/node_modules/.bin/bun x.ts`: an installed interpreter, whose script must exist too.
+      if (INTERPRETERS.has(cmd.slice(cmd.lastIndexOf("/") + 1))) refs.push(...interpreterReference(tokens, cwd, command));
+    }
   }
   return refs;
 }

@@ -92,6 +92,11 @@ describe("fails when a job refers to something that does not exist", () => {
     ]);
   });
 
+  it("runs a script that runs a file that is not there", () => {
+    const { findings } = withBad("missing-file-in-script.yml");
+    expect(messagesOf(findings, "references")).toEqual([expect.stringContaining('scripts/broken.sh: "node scripts/gone.mjs" runs "scripts/gone.mjs", which does not exist')]);
+  });
+
   it("uses a local action that is not there", () => {
     const { findings } = withBad("missing-local-action.yml");
     expect(messagesOf(findings, "references")).toEqual([expect.stringContaining('uses "./.github/actions/cache", which does not exist')]);

@@ -32,6 +32,8 @@ export interface RepoView {
   scripts(dir: string): Readonly<Record<string, string>> | undefined;
   /** The directory of the workspace package called `name`, or undefined. */
   packageDir(name: string): string | undefined;
+  /** A file's text, or undefined when it does not exist. */
+  read(path: string): string | undefined;
 }
 
 /**
@@ -106,17 +108,31 @@ export function checkReferences(files: readonly ActionsFile[], repo: RepoView): 
         if (typeof step.run !== "string") continue;
         const cwd = step["working-directory"] ?? jobDir;
         if (!cwd.includes("${{") && !repo.exists(cwd)) report(ref, cwd, `working-directory "${cwd}" does not exist`);
-        for (const r of referencesOf(step.run, cwd)) {
-          const dir = targetDir(r.kind === "script" ? r.target : r.dir, repo);
-          const where = r.kind === "script" ? describeTarget(r.target) : describeTarget(r.dir);
-          if (dir === undefined) {
-            report(ref, r.command.split(" ")[0] ?? "", `"${r.command}" names ${where}, which is not a workspace package`);
-          } else if (r.kind === "script") {
-            const scripts = repo.scripts(dir);
-            if (scripts === undefined) report(ref, r.script, `"${r.command}": ${where} has no package.json`);
-            else if (!(r.script in scripts)) report(ref, r.script, `"${r.command}": ${where} has no script "${r.script}" (it has: ${Object.keys(scripts).join(", ") || "none"})`);
-          } else if (!repo.exists(joinPath(dir, r.path))) {
-            report(ref, r.path, `"${r.command}" runs "${joinPath(dir, r.path)}", which does not exist`);
+        // Shell scripts a step runs are followed, once each: what they run must exist too.
+        const queue: { script: string; cwd: string; via: string }[] = [{ script: step.run, cwd, via: "" }];
+        const seen = new Set<string>();
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+          for (const r of referencesOf(item.script, item.cwd)) {
+            const dir = targetDir(r.kind === "script" ? r.target : r.dir, repo);
+            const where = r.kind === "script" ? describeTarget(r.target) : describeTarget(r.dir);
+            const needle = item.via === "" ? (r.kind === "script" ? r.script : r.path) : item.via;
+            const said = `${item.via === "" ? "" : `${item.via}: `}"${r.command}"`;
+            if (dir === undefined) {
+              report(ref, needle, `${said} names ${where}, which is not a workspace package`);
+            } else if (r.kind === "script") {
+              const scripts = repo.scripts(dir);
+              if (scripts === undefined) report(ref, needle, `${said}: ${where} has no package.json`);
+              else if (!(r.script in scripts)) report(ref, needle, `${said}: ${where} has no script "${r.script}" (it has: ${Object.keys(scripts).join(", ") || "none"})`);
+            } else {
+              const path = joinPath(dir, r.path);
+              const text = repo.read(path);
+              if (text === undefined && !repo.exists(path)) report(ref, needle, `${said} runs "${path}", which does not exist`);
+              else if (text !== undefined && /\.(sh|bash)$/.test(path) && !seen.has(path)) {
+                seen.add(path);
+                // Scripts run from the repository root (every workflow step here does).
+                queue.push({ script: text, cwd: item.cwd, via: path });
+              }
+            }
           }
         }
       }
