@@ -68,7 +68,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const service = target.services.find((s) => s.name === name);
     if (!service) throw new Error(`--service ${name}: not a service of ${target.environment}`);
     const stackDir = named.get("stack-dir");
-    const url = service.kind === "web" && stackDir ? new URL(service.healthCheckPath ?? "/", stackUrl(stackDir)).toString() : undefined;
+    const serviceUrl = service.kind === "web" && stackDir ? stackUrl(stackDir) : undefined;
+    const url = serviceUrl ? new URL(service.healthCheckPath ?? "/", serviceUrl).toString() : undefined;
     const report = await verifyDeployment(
       {
         target: service,
@@ -77,6 +78,7 @@ async function main(argv: readonly string[]): Promise<void> {
         acceptedDigests: (named.get("accept-digests") ?? "").split(",").filter(Boolean),
         version: required(named, "version"),
         url,
+        versionUrl: serviceUrl,
       },
       {
         aws: awsCli,

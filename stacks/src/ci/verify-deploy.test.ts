@@ -142,6 +142,19 @@ describe("verifyDeployment", () => {
     await expect(verifyDeployment(INPUT, never, { timeoutMs: 20_000, readyAnswers: 2 })).rejects.toThrow("last answer: Error: ECONNRESET");
   });
 
+  test("versionUrl: a readiness body without a version is completed by the service's info route", async () => {
+    const calls: string[] = [];
+    const { deps: d } = deps(fakeAws([STEADY]));
+    const http = async (u: string): Promise<HttpResponse> => {
+      calls.push(u);
+      return u.endsWith("/readyz") ? { status: 200, body: '{"status":"ready"}' } : { status: 200, body: '{"service":"bun-api","version":"abc1234"}' };
+    };
+    await expect(verifyDeployment({ ...INPUT, versionUrl: "http://alb.example/" }, { ...d, http }, { readyAnswers: 1 })).resolves.toMatchObject({ runningTasks: 2 });
+    expect(calls).toEqual(["http://alb.example/readyz", "http://alb.example/"]);
+    // Without it, a body with no version never counts.
+    await expect(verifyDeployment(INPUT, { ...deps(fakeAws([STEADY])).deps, http }, { timeoutMs: 10_000 })).rejects.toThrow("last answer: 200 version=(none)");
+  });
+
   test("worker: no readiness request", async () => {
     const { deps: d } = deps(fakeAws([STEADY]), [new Error("must not be called")]);
     await expect(verifyDeployment({ ...INPUT, target: { ...WEB, kind: "worker" }, url: undefined }, d)).resolves.toEqual({ service: "bun-api", taskDefinition: NEW_TD, digest: DIGEST, runningTasks: 2 });

@@ -6,7 +6,8 @@ import type { ServiceTarget } from "./pipeline-config";
  * deployment circuit breaker rolled the new task definition back, so success here means:
  * the service's deployment completed and is alone (steady), it is the task definition with the
  * image just pushed (a rollback fails this), every running task runs that image's digest, and
- * (for web services) the readiness endpoint answers 200 through the ALB with the version deployed.
+ * (for web services) the readiness endpoint answers 200 through the ALB and the service reports the
+ * version deployed (in the readiness body, or else from its info route).
  */
 
 export interface VerifyInput {
@@ -23,6 +24,11 @@ export interface VerifyInput {
   readonly version: string;
   /** Readiness URL through the ALB. Required for `web` services. */
   readonly url?: string;
+  /**
+   * Where the version is read when the readiness body has none (a service's info route, `GET /`).
+   * @default - the readiness body must carry the version
+   */
+  readonly versionUrl?: string;
 }
 
 export interface HttpResponse {
@@ -136,8 +142,8 @@ export async function verifyDeployment(input: VerifyInput, deps: VerifyDeps, opt
   let good = 0;
   let last = "no answer yet";
   while (good < wanted) {
-    const answer = await deps.http(url).then(
-      (r) => ({ ok: r.status === 200 && versionIn(r.body) === input.version, text: `${r.status} version=${versionIn(r.body) ?? "(none)"}` }),
+    const answer = await readiness(url, input.versionUrl, deps).then(
+      (r) => ({ ok: r.status === 200 && r.version === input.version, text: `${r.status} version=${r.version ?? "(none)"}` }),
       (err: unknown) => ({ ok: false, text: String(err) }),
     );
     last = answer.text;
@@ -148,6 +154,17 @@ export async function verifyDeployment(input: VerifyInput, deps: VerifyDeps, opt
   }
   deps.log(`${name}: ${url} answered 200 with version ${input.version}`);
   return { ...report, readiness: `${url}: 200, version ${input.version}` };
+}
+
+/** The readiness status, and the version from its body or else from `versionUrl`. */
+async function readiness(url: string, versionUrl: string | undefined, deps: VerifyDeps): Promise<{ status: number; version: string | undefined }> {
+  const ready = await deps.http(url);
+  let version = versionIn(ready.body);
+  if (ready.status === 200 && version === undefined && versionUrl !== undefined) {
+    const info = await deps.http(versionUrl);
+    version = info.status === 200 ? versionIn(info.body) : undefined;
+  }
+  return { status: ready.status, version };
 }
 
 /** The `version` a readiness body reports (JSON `{"version": …}`), if any. */
