@@ -76,8 +76,9 @@ describe("BootstrapStack", () => {
     expect(resources(json, "aws_iam_role").map((r) => r.max_session_duration)).toEqual([3600, 3600]);
   });
 
-  test("defaults: the provider refuses other accounts, and outputs say what to set up on GitHub", () => {
+  test("defaults: the provider refuses other accounts, state is a per-account file outside cdktf.out, and outputs say what to set up on GitHub", () => {
     const { json } = build();
+    expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap-111111111111.tfstate" } });
     expect(json.provider.aws[0]).toMatchObject({ region: "us-east-1", allowed_account_ids: ["111111111111"] });
     expect(json.output?.GithubSetup?.value).toEqual({
       dev: { roleArn: "${aws_iam_role.DeployRoleDev.arn}", githubEnvironment: "dev", branch: "main" },

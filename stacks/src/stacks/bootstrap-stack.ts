@@ -11,7 +11,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { suppressPolicy } from "@bun-fargate/constructs";
 import type { ResolvedEnvironment } from "@bun-fargate/config";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { deployLookupPolicy, deployPolicies } from "./bootstrap-deploy-policy";
 
@@ -126,6 +126,10 @@ export class BootstrapStack extends TerraformStack {
     super(scope, id);
     validate(props);
     const partition = props.partition ?? "aws";
+    // The state bucket cannot hold the state of the stack that creates it. The state stays a file
+    // at the repository root (git-ignored), one per account, outside cdktf.out which every synth
+    // replaces; docs/ci-cd.md says where to keep a copy.
+    new LocalBackend(this, { path: `../../../terraform.bootstrap-${props.accountId}.tfstate` });
     new AwsProvider(this, "Aws", {
       region: props.region,
       allowedAccountIds: [props.accountId],
