@@ -116,6 +116,7 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
         Action: [
           "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
           "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
+          "application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction",
           "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
         ],
         Resource: arn("application-autoscaling", "scalable-target/*"),
@@ -156,6 +157,7 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
         Action: [
           "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
           "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
+          "logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters",
         ],
         Resource: [arn("logs", `log-group:/ecs/${p.project}/${env}/*`), arn("logs", `log-group:/vpc/${env}/*`)],
       },

@@ -97,6 +97,9 @@ describe("BootstrapStack", () => {
       "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/bunfg-dev-*/*",
     ]));
     expect(dev.filter((r) => r.includes("staging"))).toEqual([]);
+    // What the constructs create beyond the basics: wake/sleep scheduled scaling, log error metrics.
+    const actions = Object.values(policiesOf(json, "dev")).flatMap((d) => d.Statement.flatMap((s) => s.Action));
+    expect(actions).toEqual(expect.arrayContaining(["application-autoscaling:PutScheduledAction", "logs:PutMetricFilter", "scheduler:CreateSchedule", "ecs:UpdateService"]));
     expect(resourcesOfDocs(policiesOf(json, "staging"))).toContain("arn:aws:s3:::acme-bunfg-tfstate/staging/*");
   });
 
