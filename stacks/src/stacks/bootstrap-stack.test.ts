@@ -1,8 +1,9 @@
 import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
-import { loadConfig } from "@bun-fargate/config";
+import { defaultConfig, loadConfig, type PlatformConfig } from "@bun-fargate/config";
+import { buildApp } from "../app";
 import { Testing } from "cdktf";
-import { resources, synth, type SynthesizedStack } from "../testing";
-import type { PolicyDocument } from "./bootstrap-deploy-policy";
+import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
+import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
 import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
 
 const PROPS: BootstrapStackProps = {
@@ -253,5 +254,88 @@ describe("bootstrapPropsFor", () => {
   test("fails when the repository is not owner/repo, or nothing is selected", () => {
     expect(() => bootstrapPropsFor(withBuckets(["prod"], { prod: "b-prod" }), { repository: "platform" })).toThrow('repository = "platform": must be "owner/repo"');
     expect(() => bootstrapPropsFor([])).toThrow("no environment selected");
+  });
+});
+
+// A Terraform type the stacks start to use needs its actions in the deploy role, or the first real
+// deploy fails half-way. Each type the environment stacks synthesize must be listed here with the
+// actions that create it, and those must be granted.
+const ACTIONS_BY_TYPE: Record<string, string[]> = {
+  aws_vpc: ["ec2:CreateVpc", "ec2:ModifyVpcAttribute"],
+  aws_subnet: ["ec2:CreateSubnet"],
+  aws_internet_gateway: ["ec2:CreateInternetGateway", "ec2:AttachInternetGateway"],
+  aws_route_table: ["ec2:CreateRouteTable"],
+  aws_route: ["ec2:CreateRoute"],
+  aws_route_table_association: ["ec2:AssociateRouteTable"],
+  aws_eip: ["ec2:AllocateAddress"],
+  aws_nat_gateway: ["ec2:CreateNatGateway"],
+  aws_default_security_group: ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"],
+  aws_security_group: ["ec2:CreateSecurityGroup"],
+  aws_security_group_rule: ["ec2:AuthorizeSecurityGroupIngress"],
+  aws_vpc_security_group_ingress_rule: ["ec2:AuthorizeSecurityGroupIngress"],
+  aws_vpc_security_group_egress_rule: ["ec2:AuthorizeSecurityGroupEgress"],
+  aws_vpc_endpoint: ["ec2:CreateVpcEndpoint"],
+  aws_flow_log: ["ec2:CreateFlowLogs", "iam:PassRole"],
+  aws_cloudwatch_log_group: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+  aws_cloudwatch_log_metric_filter: ["logs:PutMetricFilter"],
+  aws_cloudwatch_metric_alarm: ["cloudwatch:PutMetricAlarm"],
+  aws_iam_role: ["iam:CreateRole"],
+  aws_iam_role_policy: ["iam:PutRolePolicy"],
+  aws_ecs_cluster: ["ecs:CreateCluster"],
+  aws_ecs_cluster_capacity_providers: ["ecs:PutClusterCapacityProviders"],
+  aws_ecs_task_definition: ["ecs:RegisterTaskDefinition", "iam:PassRole"],
+  aws_ecs_service: ["ecs:CreateService", "ecs:UpdateService"],
+  aws_appautoscaling_target: ["application-autoscaling:RegisterScalableTarget"],
+  aws_appautoscaling_policy: ["application-autoscaling:PutScalingPolicy"],
+  aws_appautoscaling_scheduled_action: ["application-autoscaling:PutScheduledAction"],
+  aws_scheduler_schedule: ["scheduler:CreateSchedule", "iam:PassRole"],
+  aws_ecr_repository: ["ecr:CreateRepository"],
+  aws_ecr_lifecycle_policy: ["ecr:PutLifecyclePolicy"],
+  aws_lb: ["elasticloadbalancing:CreateLoadBalancer"],
+  aws_lb_listener: ["elasticloadbalancing:CreateListener"],
+  aws_lb_listener_rule: ["elasticloadbalancing:CreateRule"],
+  aws_lb_target_group: ["elasticloadbalancing:CreateTargetGroup"],
+  aws_s3_bucket: ["s3:CreateBucket"],
+  aws_s3_bucket_policy: ["s3:PutBucketPolicy"],
+  aws_s3_bucket_public_access_block: ["s3:PutBucketPublicAccessBlock"],
+  aws_s3_bucket_ownership_controls: ["s3:PutBucketOwnershipControls"],
+  aws_s3_bucket_versioning: ["s3:PutBucketVersioning"],
+  aws_s3_bucket_server_side_encryption_configuration: ["s3:PutEncryptionConfiguration"],
+  aws_s3_bucket_lifecycle_configuration: ["s3:PutLifecycleConfiguration"],
+  "data.aws_availability_zones": ["ec2:DescribeAvailabilityZones"],
+  "data.aws_acm_certificate": ["acm:ListCertificates", "acm:DescribeCertificate"],
+  "data.aws_region": [],
+  "data.aws_iam_policy_document": [],
+  "data.terraform_remote_state": ["s3:GetObject"],
+};
+
+const granted = (actions: readonly string[], action: string) =>
+  actions.some((a) => a === action || (a.endsWith("*") && action.startsWith(a.slice(0, -1))));
+
+describe("deploy role covers what the environment stacks create", () => {
+  // Every kind of service, and every environment's options (NAT, endpoints, flow logs, certificate, access logs).
+  const config: PlatformConfig = {
+    ...defaultConfig,
+    services: [
+      ...defaultConfig.services,
+      { name: "mailer", kind: "worker", source: "services/mailer" },
+      { name: "nightly-etl", kind: "scheduled", source: "services/etl", schedule: "cron(0 3 * * ? *)" },
+    ],
+  };
+  const { environments } = buildApp({ profile: AWS_PROFILE, config });
+
+  test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, env) => {
+    const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b" };
+    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props)].flatMap((d) => d.Statement.flatMap((s) => s.Action));
+    const types = new Set<string>();
+    for (const stack of [env.network, env.cluster, ...env.services]) {
+      const json = synth(stack);
+      for (const type of Object.keys(json.resource ?? {})) types.add(type);
+      for (const type of Object.keys(json.data ?? {})) types.add(`data.${type}`);
+    }
+    expect([...types]).toEqual(expect.arrayContaining(["aws_vpc", "aws_ecs_service", "aws_lb", "aws_scheduler_schedule", "aws_iam_role"]));
+    expect([...types].filter((t) => !(t in ACTIONS_BY_TYPE))).toEqual([]);
+    const missing = [...types].flatMap((t) => (ACTIONS_BY_TYPE[t] ?? []).filter((a) => !granted(actions, a)).map((a) => `${t}: ${a}`));
+    expect(missing).toEqual([]);
   });
 });
