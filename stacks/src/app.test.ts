@@ -1,5 +1,6 @@
 import { ConfigError, defaultConfig, type PlatformConfig } from "@bun-fargate/config";
-import { buildApp } from "./app";
+import { buildApp, buildBootstrapApp } from "./app";
+import { ProfileError } from "./profile";
 import { AWS_PROFILE, resources, synth } from "./testing";
 
 describe("buildApp", () => {
@@ -46,5 +47,25 @@ describe("buildApp", () => {
 
   test("fails when an unknown environment is selected", () => {
     expect(() => buildApp({ profile: AWS_PROFILE, environments: ["qa"] })).toThrow(/environment = "qa": unknown environment; configured: dev, staging, prod/);
+  });
+});
+
+describe("buildBootstrapApp", () => {
+  test("defaults: one stack named bootstrap for the selected account, with its state bucket", () => {
+    const { app, stack } = buildBootstrapApp({ environments: ["prod"] });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap"]);
+    expect(resources(synth(stack), "aws_s3_bucket")[0]).toMatchObject({ bucket: "bun-fargate-prod-tfstate" });
+  });
+
+  test("repository: the deploy role trusts only that repository", () => {
+    const { stack } = buildBootstrapApp({ environments: ["dev"], repository: "acme/shop" });
+    const json = JSON.stringify(synth(stack));
+    expect(json).toContain("repo:acme/shop:environment:dev");
+    expect(json).not.toContain("example-org/bun-fargate");
+  });
+
+  test("fails when no environment is selected, or environments span accounts", () => {
+    expect(() => buildBootstrapApp({ environments: [] })).toThrow(ProfileError);
+    expect(() => buildBootstrapApp({ environments: ["dev", "prod"] })).toThrow(/environments are in 2 accounts \(dev: 111111111111, prod: 333333333333\)/);
   });
 });

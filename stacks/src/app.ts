@@ -1,9 +1,10 @@
 import { defaultConfig, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
 import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
 import { App } from "cdktf";
-import { profileFromEnv, type SynthProfile } from "./profile";
+import { ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { NetworkStack } from "./stacks/network-stack";
+import { BootstrapStack, bootstrapPropsFor } from "./stacks/bootstrap-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 export interface BuildAppOptions {
@@ -57,4 +58,33 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     return { environment, network, cluster, services };
   });
   return { app, environments };
+}
+
+export interface BuildBootstrapOptions extends Pick<BuildAppOptions, "config" | "outdir" | "onPolicyFinding"> {
+  /** The environments of one AWS account. */
+  readonly environments: readonly string[];
+  /** `owner/repo` allowed to assume the deploy roles. @default - BOOTSTRAP_DEFAULTS.repository */
+  readonly repository?: string;
+}
+
+/**
+ * The one-time `bootstrap` stack of one AWS account (state bucket, GitHub OIDC provider, a deploy
+ * role per environment), applied with administrator credentials before the first pipeline run.
+ */
+export function buildBootstrapApp(options: BuildBootstrapOptions): { app: App; stack: BootstrapStack } {
+  if (options.environments.length === 0) {
+    throw new ProfileError('BF_ENVIRONMENTS = "": the bootstrap needs the environments of one AWS account, e.g. BF_ENVIRONMENTS=prod');
+  }
+  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments });
+  let props;
+  try {
+    props = bootstrapPropsFor(config.environments, { repository: options.repository });
+  } catch (err) {
+    // Wrong account grouping, bucket or repository: input errors, reported without a stack trace.
+    throw new ProfileError((err as Error).message);
+  }
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const stack = new BootstrapStack(app, "bootstrap", props);
+  applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: options.onPolicyFinding });
+  return { app, stack };
 }

@@ -1,3 +1,4 @@
+import { defaultConfig } from "@bun-fargate/config";
 import { buildApp } from "./app";
 import { EMULATED_SERVICES, ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { AWS_PROFILE, synth } from "./testing";
@@ -46,7 +47,8 @@ describe("profiles in synthesized stacks", () => {
   });
 
   test("s3 backend fails for an environment without a state bucket", () => {
-    expect(() => buildApp({ profile: { target: "aws", endpoint: undefined, backend: "s3" }, environments: ["dev"] })).toThrow(
+    const config = { ...defaultConfig, environments: { ...defaultConfig.environments, dev: { ...defaultConfig.environments.dev!, stateBucket: undefined } } };
+    expect(() => buildApp({ config, profile: { target: "aws", endpoint: undefined, backend: "s3" }, environments: ["dev"] })).toThrow(
       /dev: stateBucket is not set, but BF_BACKEND=s3 needs it/,
     );
   });

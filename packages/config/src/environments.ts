@@ -19,6 +19,8 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     activeHours: { days: "MON-FRI", startHour: 7, endHour: 19 },
     containerInsights: false,
     logLevel: "debug",
+    // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
+    stateBucket: "bun-fargate-dev-tfstate",
   },
   staging: {
     region: "us-east-1",
@@ -28,6 +30,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     vpcEndpoints: ["s3"],
     logRetentionDays: 30,
     spotShare: 0.5,
+    stateBucket: "bun-fargate-staging-tfstate",
     services: {
       "bun-api": { minTasks: 1, maxTasks: 4 },
     },

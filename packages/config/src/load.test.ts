@@ -93,7 +93,7 @@ describe("the shipped configuration", () => {
       spotShare: 1,
       logLevel: "debug",
       enableExec: false,
-      stateBucket: undefined,
+      stateBucket: "bun-fargate-dev-tfstate",
     });
     expect(api("dev")).toEqual({
       name: "bun-api",
