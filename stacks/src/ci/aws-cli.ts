@@ -95,6 +95,29 @@ export async function runningTasks(aws: AwsCli, cluster: string, service: string
 export const describeImages = async (aws: AwsCli, repository: string): Promise<EcrImage[]> =>
   (await aws.json<{ imageDetails?: EcrImage[] }>(["ecr", "describe-images", "--repository-name", repository])).imageDetails ?? [];
 
+export interface ScalableTarget {
+  readonly ResourceId: string;
+  readonly MinCapacity: number;
+  readonly MaxCapacity: number;
+}
+
+const ecsResourceId = (cluster: string, service: string) => `service/${cluster}/${service}`;
+
+export const describeScalableTarget = async (aws: AwsCli, cluster: string, service: string): Promise<ScalableTarget | undefined> =>
+  (
+    await aws.json<{ ScalableTargets?: ScalableTarget[] }>([
+      "application-autoscaling", "describe-scalable-targets", "--service-namespace", "ecs", "--resource-ids", ecsResourceId(cluster, service),
+    ])
+  ).ScalableTargets?.[0];
+
+/** Sets a service's autoscaling bounds; ECS follows them (Terraform ignores them where a schedule owns them). */
+export const setScalingBounds = async (aws: AwsCli, cluster: string, service: string, min: number, max: number): Promise<void> => {
+  await aws.json([
+    "application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
+    "--resource-id", ecsResourceId(cluster, service), "--min-capacity", String(min), "--max-capacity", String(max),
+  ]);
+};
+
 /** `repo@sha256:…` → `sha256:…`. */
 export function digestOf(image: string): string | undefined {
   return image.match(/@(sha256:[a-f0-9]{64})$/)?.[1];

@@ -28,7 +28,7 @@ const task = (n: number, td = NEW_TD, digest = DIGEST): EcsTask => ({ taskArn: `
 const STEADY = service([deployment({})]);
 
 /** A scripted AWS: describe-services answers come from `states`, one per call, the last one repeating. */
-function fakeAws(states: EcsService[], tasks: EcsTask[] = [task(1), task(2)]): AwsCli & { calls: string[][] } {
+function fakeAws(states: EcsService[], tasks: EcsTask[] = [task(1), task(2)], scaling = { MinCapacity: 1, MaxCapacity: 4 }): AwsCli & { calls: string[][] } {
   let i = 0;
   const calls: string[][] = [];
   return {
@@ -45,6 +45,8 @@ function fakeAws(states: EcsService[], tasks: EcsTask[] = [task(1), task(2)]): A
       }
       if (op === "list-tasks") return { taskArns: tasks.map((t) => t.taskArn) } as T;
       if (op === "describe-tasks") return { tasks } as T;
+      if (op === "describe-scalable-targets") return { ScalableTargets: [{ ResourceId: arg("--resource-ids"), ...scaling }] } as T;
+      if (op === "register-scalable-target") return {} as T;
       throw new Error(`unexpected aws ${args.join(" ")}`);
     },
   };
@@ -153,6 +155,37 @@ describe("verifyDeployment", () => {
     expect(calls).toEqual(["http://alb.example/readyz", "http://alb.example/"]);
     // Without it, a body with no version never counts.
     await expect(verifyDeployment(INPUT, { ...deps(fakeAws([STEADY])).deps, http }, { timeoutMs: 10_000 })).rejects.toThrow("last answer: 200 version=(none)");
+  });
+
+  describe("a service asleep outside its active hours (autoscaling pinned to 0)", () => {
+    const asleep = { MinCapacity: 0, MaxCapacity: 0 };
+    const bounds = (aws: { calls: string[][] }) =>
+      aws.calls.filter((c) => c[1] === "register-scalable-target").map((c) => `${c[c.indexOf("--min-capacity") + 1]}/${c[c.indexOf("--max-capacity") + 1]}`);
+
+    test("is woken with one task, verified, and put back to sleep", async () => {
+      const zero = service([deployment({ desiredCount: 0, runningCount: 0 })], { desiredCount: 0, runningCount: 0 });
+      const one = service([deployment({ desiredCount: 1, runningCount: 1 })], { desiredCount: 1, runningCount: 1 });
+      const aws = fakeAws([zero, zero, one], [task(1)], asleep);
+      const { deps: d, log } = deps(aws);
+      await expect(verifyDeployment(INPUT, d)).resolves.toMatchObject({ runningTasks: 1, woken: true });
+      expect(bounds(aws)).toEqual(["1/1", "0/0"]);
+      expect(aws.calls.filter((c) => c[1] === "describe-services")).toHaveLength(3);
+      expect(log.at(-1)).toBe("bun-api: back to sleep (min 0, max 0)");
+    });
+
+    test("is put back to sleep when the verification fails", async () => {
+      const one = service([deployment({ desiredCount: 1, runningCount: 1 })], { desiredCount: 1, runningCount: 1 });
+      const aws = fakeAws([one], [task(1, NEW_TD, OLD_DIGEST)], asleep);
+      await expect(verifyDeployment(INPUT, deps(aws).deps)).rejects.toThrow("runs digest");
+      expect(bounds(aws)).toEqual(["1/1", "0/0"]);
+    });
+
+    test("fails when a service that is not asleep wants no tasks", async () => {
+      const zero = service([deployment({ desiredCount: 0, runningCount: 0 })], { desiredCount: 0, runningCount: 0 });
+      const aws = fakeAws([zero], [], { MinCapacity: 0, MaxCapacity: 4 });
+      await expect(verifyDeployment(INPUT, deps(aws).deps)).rejects.toThrow("desired count is 0: nothing runs");
+      expect(bounds(aws)).toEqual([]);
+    });
   });
 
   test("worker: no readiness request", async () => {

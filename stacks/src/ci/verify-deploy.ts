@@ -1,4 +1,14 @@
-import { describeService, describeTaskDefinition, digestOf, runningTasks, type AwsCli, type EcsService, type TaskDefinition } from "./aws-cli";
+import {
+  describeScalableTarget,
+  describeService,
+  describeTaskDefinition,
+  digestOf,
+  runningTasks,
+  setScalingBounds,
+  type AwsCli,
+  type EcsService,
+  type TaskDefinition,
+} from "./aws-cli";
 import type { ServiceTarget } from "./pipeline-config";
 
 /**
@@ -59,6 +69,8 @@ export interface VerificationReport {
   readonly digest: string;
   readonly runningTasks: number;
   readonly readiness?: string;
+  /** Set when the service was asleep (scheduled to zero) and was woken with one task to be verified. */
+  readonly woken?: boolean;
 }
 
 export class VerificationError extends Error {
@@ -100,6 +112,42 @@ export async function verifyDeployment(input: VerifyInput, deps: VerifyDeps, opt
   }
 
   const ecsService = input.target.ecsService ?? fail("has no ECS service name");
+  // Outside its active hours a service is pinned to 0 tasks, and nothing running proves nothing:
+  // wake one task for the verification and pin it back to zero afterwards, pass or fail.
+  const scaling = await describeScalableTarget(deps.aws, input.cluster, ecsService);
+  const asleep = scaling !== undefined && scaling.MaxCapacity === 0;
+  if (asleep) {
+    deps.log(`${name}: asleep (autoscaling pinned to 0 tasks); waking one task to verify it`);
+    await setScalingBounds(deps.aws, input.cluster, ecsService, 1, 1);
+  }
+  try {
+    const report = await verifyService(input, deps, options, { name, digest, accepted, deadline, pollMs, ecsService, definition, usesImage, imagesOf, fail, waitForTasks: asleep });
+    return asleep ? { ...report, woken: true } : report;
+  } finally {
+    if (asleep) {
+      await setScalingBounds(deps.aws, input.cluster, ecsService, scaling.MinCapacity, scaling.MaxCapacity);
+      deps.log(`${name}: back to sleep (min ${scaling.MinCapacity}, max ${scaling.MaxCapacity})`);
+    }
+  }
+}
+
+interface ServiceCheck {
+  readonly name: string;
+  readonly digest: string;
+  readonly accepted: ReadonlySet<string>;
+  readonly deadline: number;
+  readonly pollMs: number;
+  readonly ecsService: string;
+  readonly definition: (arn: string) => Promise<TaskDefinition>;
+  readonly usesImage: (td: TaskDefinition) => boolean;
+  readonly imagesOf: (td: TaskDefinition) => string;
+  readonly fail: (problem: string) => never;
+  /** A woken service starts from 0 desired tasks: not steady until some run. */
+  readonly waitForTasks: boolean;
+}
+
+async function verifyService(input: VerifyInput, deps: VerifyDeps, options: VerifyOptions, c: ServiceCheck): Promise<VerificationReport> {
+  const { name, digest, accepted, deadline, pollMs, ecsService, definition, usesImage, imagesOf, fail } = c;
   let steady: { svc: EcsService; taskDefinition: string } | undefined;
   while (!steady) {
     const svc = (await describeService(deps.aws, input.cluster, ecsService)) ?? fail(`ECS service ${ecsService} not found in cluster ${input.cluster}`);
@@ -111,7 +159,8 @@ export async function verifyDeployment(input: VerifyInput, deps: VerifyDeps, opt
     }
     if (primary.rolloutState === "FAILED") fail(`deployment ${primary.id} FAILED: ${primary.rolloutStateReason ?? "no reason given"}${recentEvents(svc)}`);
     const done = primary.rolloutState === undefined || primary.rolloutState === "COMPLETED";
-    if (done && svc.deployments.length === 1 && primary.runningCount === primary.desiredCount && svc.runningCount === svc.desiredCount) {
+    const waking = c.waitForTasks && svc.desiredCount < 1;
+    if (!waking && done && svc.deployments.length === 1 && primary.runningCount === primary.desiredCount && svc.runningCount === svc.desiredCount) {
       if (svc.desiredCount < 1) fail("desired count is 0: nothing runs, so nothing can be verified");
       steady = { svc, taskDefinition: primary.taskDefinition };
       break;
