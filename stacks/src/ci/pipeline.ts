@@ -5,7 +5,7 @@
  *   target <env> --json <file>       region, account-id, role-arn, registry, infra-stacks for
  *                                    $GITHUB_OUTPUT; the full target (services…) into <file>
  *   verify --target <file> --service <name> --image <ref> --version <sha>
- *          [--accept-digests <d,d>] [--stack-dir <dir>] [--timeout-seconds <n>]
+ *          [--accept-digests <d,d>] [--stack-dir <dir>] [--timeout-seconds <n>] [--poll-seconds <n>]
  *                                    fails unless the deploy is steady, runs <ref>, and (web) the
  *                                    readiness URL answers 200 with <sha>
  *   rollback --target <file> [--service <name>] [--digest <sha256:…>]
@@ -90,7 +90,7 @@ async function main(argv: readonly string[]): Promise<void> {
         now: () => Date.now(),
         log: (line) => console.log(line),
       },
-      { timeoutMs: Number(named.get("timeout-seconds") ?? 1200) * 1000 },
+      { timeoutMs: Number(named.get("timeout-seconds") ?? 1200) * 1000, pollMs: Number(named.get("poll-seconds") ?? 15) * 1000 },
     );
     summary(`| ${target.environment} | ${report.service} | \`${report.digest}\` | ${report.runningTasks} | ${report.readiness ?? "n/a"} | verified |`);
   } else if (command === "rollback") {

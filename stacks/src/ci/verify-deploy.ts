@@ -199,7 +199,7 @@ async function verifyService(input: VerifyInput, deps: VerifyDeps, options: Veri
     good = answer.ok ? good + 1 : 0;
     if (good >= wanted) break;
     if (deps.now() >= deadline) fail(`${url} did not answer 200 with version ${input.version} ${wanted} times in a row in time; last answer: ${last}`);
-    await deps.sleep(answer.ok ? 1_000 : Math.min(pollMs, 5_000));
+    await deps.sleep(answer.ok ? Math.min(pollMs, 1_000) : Math.min(pollMs, 5_000));
   }
   deps.log(`${name}: ${url} answered 200 with version ${input.version}`);
   return { ...report, readiness: `${url}: 200, version ${input.version}` };
