@@ -13,9 +13,10 @@ export interface ServiceRepositoryProps {
 
 /**
  * An ECR repository with immutable tags and scan on push. The pipeline tags every image
- * `sha-<git sha>` and adds `release-<git sha>` when it reaches production; the lifecycle policy
- * expires only untagged images and old `sha-` images, so images tagged `release-` (everything
- * production ran) are never expired and rollbacks always find their image.
+ * `sha-<git sha>` and adds `release-<git sha>` once it passed verification in this repository's
+ * environment; the lifecycle policy expires only untagged images and old `sha-` images, so images
+ * tagged `release-` (everything the environment ran) are never expired and rollbacks always find
+ * their image.
  */
 export class ServiceRepository extends Construct {
   public readonly repository: EcrRepository;
@@ -44,7 +45,7 @@ export class ServiceRepository extends Construct {
             // An image matched by a higher-priority rule is never expired by a lower one, so this
             // rule protects every release- image from the two below.
             rulePriority: 1,
-            description: "Protect release- images (everything production ran)",
+            description: "Protect release- images (everything this environment ran)",
             selection: { tagStatus: "tagged", tagPrefixList: ["release-"], countType: "imageCountMoreThan", countNumber: 10000 },
             action: { type: "expire" },
           },
