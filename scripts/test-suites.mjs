@@ -6,11 +6,9 @@
  * A suite that exits non-zero counts as failed even if its counts say otherwise.
  */
 // Binaries are called from node_modules/.bin directly: no package manager needs to be on PATH.
-const jest = ["node_modules/.bin/jest"];
 export const suites = [
-  { name: "config", cwd: "packages/config", cmd: jest, parse: "jest" },
-  { name: "constructs", cwd: "packages/constructs", cmd: jest, parse: "jest" },
-  { name: "stacks", cwd: "stacks", cmd: jest, parse: "jest" },
+  // packages/config, packages/constructs and stacks as jest projects (root jest.config.cjs).
+  { name: "jest", cwd: ".", cmd: ["stacks/node_modules/.bin/jest"], parse: "jest" },
   { name: "bun-api", cwd: "services/bun-api", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // Scans freshly synthesized stacks, so the result always matches the code under test.
   { name: "checkov", cwd: "stacks", cmd: ["bash", "scan/scan.sh"], parse: "plain", env: { BF_SCAN_SYNTH: "always" } },
