@@ -1,0 +1,104 @@
+import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { LEVEL_SETTINGS, type LevelSetting } from "./log/logger";
+
+/** Settings read from the environment once, at start. */
+export interface Config {
+  /** PORT. 0 takes any free port (tests do). @default 8080 (DEFAULT_CONTAINER_PORT) */
+  readonly port: number;
+  /** LOG_LEVEL. @default "info" */
+  readonly logLevel: LevelSetting;
+  /** LOG_FORMAT: "json" for machines, "pretty" for people. @default "json" */
+  readonly logFormat: "json" | "pretty";
+  /** SERVICE_NAME. @default "bun-api" */
+  readonly serviceName: string;
+  /** APP_VERSION: the image tag or commit. @default "dev" */
+  readonly appVersion: string;
+  /** ENVIRONMENT. @default "local" */
+  readonly environment: string;
+  /** DRAIN_DELAY_MS: after a stop signal, how long readiness answers 503 before the listener closes. @default 0 */
+  readonly drainDelayMs: number;
+  /** DRAIN_TIMEOUT_MS: how long in-flight requests get to finish once the listener closes. @default 10000 (DRAIN_TIMEOUT_MS) */
+  readonly drainTimeoutMs: number;
+}
+
+/** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
+export const SERVICE_ENV = { logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS" } as const;
+
+/** ECS sends SIGKILL this long after SIGTERM; delay + drain must end before it, with a margin to exit. */
+const KILL_AFTER_MS = STOP_TIMEOUT_SECONDS * 1000;
+const EXIT_MARGIN_MS = 1000;
+
+/** A variable with a value the service cannot run with. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+    readonly allowed: string,
+  ) {
+    super(`${variable}=${JSON.stringify(value)} is not allowed: expected ${allowed}`);
+    this.name = "ConfigError";
+  }
+
+  /** The one line printed before exiting. */
+  toLogLine(now: Date = new Date()): string {
+    return JSON.stringify({
+      time: now.toISOString(),
+      level: "fatal",
+      msg: "invalid configuration",
+      variable: this.variable,
+      value: this.value.length > 200 ? `${this.value.slice(0, 200)}…` : this.value,
+      allowed: this.allowed,
+    });
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks every variable; throws a {@link ConfigError} for the first bad one. */
+export function loadConfig(env: Env): Config {
+  const port = integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 0, 65_535, "an integer from 0 to 65535 (0 takes any free port)");
+  const logLevel = oneOf(env, ENV.logLevel, "info", LEVEL_SETTINGS);
+  const logFormat = oneOf(env, SERVICE_ENV.logFormat, "json", ["json", "pretty"] as const);
+  const serviceName = matching(env, ENV.serviceName, "bun-api", /^[a-z0-9][a-z0-9-]{0,62}$/, "1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit");
+  const appVersion = matching(env, ENV.appVersion, "dev", /^[0-9A-Za-z._+-]{1,128}$/, "1 to 128 letters, digits or . _ + -");
+  const environment = matching(env, ENV.environment, "local", /^[a-z][a-z0-9-]{0,31}$/, "1 to 32 lowercase letters, digits or hyphens, starting with a letter");
+  const budget = KILL_AFTER_MS - EXIT_MARGIN_MS;
+  const drainDelayMs = integer(env, SERVICE_ENV.drainDelayMs, 0, 0, budget, `an integer from 0 to ${budget} (milliseconds)`);
+  const maxDrain = budget - drainDelayMs;
+  const drainTimeoutMs = integer(
+    env,
+    ENV.drainTimeoutMs,
+    Math.min(DRAIN_TIMEOUT_MS, maxDrain),
+    0,
+    maxDrain,
+    `an integer from 0 to ${maxDrain} (milliseconds): with ${SERVICE_ENV.drainDelayMs}=${drainDelayMs}, shutdown must end ${EXIT_MARGIN_MS} ms before ECS sends SIGKILL at ${KILL_AFTER_MS} ms`,
+  );
+  return { port, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs };
+}
+
+/** PORT alone, for the health check client: it must reach a real port. */
+export function loadHealthcheckPort(env: Env): number {
+  return integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 1, 65_535, "an integer from 1 to 65535");
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, allowed: string): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new ConfigError(name, raw, allowed);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, raw, `one of ${allowed.join(", ")}`);
+  return raw as T;
+}
+
+function matching(env: Env, name: string, fallback: string, pattern: RegExp, allowed: string): string {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (!pattern.test(raw)) throw new ConfigError(name, raw, allowed);
+  return raw;
+}

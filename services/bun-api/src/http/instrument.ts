@@ -1,0 +1,112 @@
+import type { Server } from "bun";
+import type { Level, Logger } from "../log/logger";
+import { RequestContext, requestContext } from "../trace/context";
+import { traceIdFromHeaders } from "../trace/trace-id";
+import { decorate, problem } from "./respond";
+import { pathOf, type Handler } from "./router";
+
+/** What Bun.serve calls: the request and, except in in-process tests, the server. */
+export type ServeHandler = (req: Request, server?: Server<undefined>) => Response | Promise<Response>;
+
+/** User agents of health checkers whose requests to the health routes are logged at debug. */
+export const HEALTH_CHECKER_AGENTS = ["ELB-HealthChecker/", "bun-api-healthcheck"] as const;
+
+const IP = /^[0-9A-Fa-f.:]{2,45}$/;
+/** Bounds for untrusted strings copied into the access line. */
+export const MAX_LOGGED_PATH = 256;
+export const MAX_LOGGED_USER_AGENT = 256;
+
+export interface InstrumentOptions {
+  readonly logger: Logger;
+  /** Route templates whose health-checker requests log at debug. */
+  readonly healthRoutes: ReadonlySet<string>;
+}
+
+/**
+ * Wraps a handler with what every request gets: a trace ID, the request context in
+ * AsyncLocalStorage, a JSON 500 for anything thrown, the security and trace headers, and exactly
+ * one access line. Synchronous handlers stay synchronous: no promise is created for them.
+ */
+export function instrument(route: string | null, handler: Handler, options: InstrumentOptions): ServeHandler {
+  const { logger } = options;
+  const health = route !== null && options.healthRoutes.has(route);
+  const finish = (req: Request, server: Server<undefined> | undefined, ctx: RequestContext, res: Response, start: number): Response => {
+    const out = ctx.response === res ? res : decorate(res, ctx);
+    const status = out.status;
+    const headers = req.headers;
+    const userAgent = headers.get("user-agent");
+    const level: Level = status >= 500 ? "error" : health && isHealthChecker(userAgent) ? "debug" : "info";
+    if (logger.isEnabled(level)) {
+      const method = req.method;
+      logger.request(
+        level,
+        {
+          traceId: ctx.traceId,
+          method,
+          route: ctx.route,
+          path: truncate(pathOf(req.url), MAX_LOGGED_PATH),
+          status,
+          durationMs: Math.round((performance.now() - start) * 1000) / 1000,
+          bytesIn: ctx.bytesIn ?? contentLength(headers),
+          bytesOut: method === "HEAD" ? 0 : ctx.bytesOut,
+          clientIp: clientIp(req, server),
+          userAgent: userAgent === null ? null : truncate(userAgent, MAX_LOGGED_USER_AGENT),
+        },
+        ctx.err,
+      );
+    }
+    return out;
+  };
+  const failed = (ctx: RequestContext, err: unknown): Response => {
+    ctx.err = err;
+    return problem(ctx, 500, "internal error");
+  };
+
+  return (req, server) => {
+    const start = performance.now();
+    const ctx = new RequestContext(traceIdFromHeaders(req.headers), route);
+    let out: Response | Promise<Response>;
+    try {
+      out = requestContext.run(ctx, handler, req as Parameters<Handler>[0], ctx);
+    } catch (err) {
+      out = failed(ctx, err);
+    }
+    if (out instanceof Promise) {
+      return out.then(
+        (res) => finish(req, server, ctx, res, start),
+        (err: unknown) => finish(req, server, ctx, failed(ctx, err), start),
+      );
+    }
+    return finish(req, server, ctx, out, start);
+  };
+}
+
+function truncate(value: string, max: number): string {
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+function isHealthChecker(userAgent: string | null): boolean {
+  if (userAgent === null) return false;
+  for (const prefix of HEALTH_CHECKER_AGENTS) if (userAgent.startsWith(prefix)) return true;
+  return false;
+}
+
+function contentLength(headers: Headers): number {
+  const value = headers.get("content-length");
+  if (value === null) return 0;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+/**
+ * The right-most X-Forwarded-For entry: the ALB appends the address it saw, so that one is the
+ * only entry a client cannot forge. Without the header, the socket's peer address.
+ */
+export function clientIp(req: Request, server: Server<undefined> | undefined): string | null {
+  const forwarded = req.headers.get("x-forwarded-for");
+  if (forwarded !== null) {
+    const ip = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+    if (IP.test(ip)) return ip;
+  }
+  return server?.requestIP(req)?.address ?? null;
+}

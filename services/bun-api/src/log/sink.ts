@@ -1,0 +1,96 @@
+import { writeSync } from "node:fs";
+
+/** Where log lines go. Tests pass a {@link memorySink}; the service writes to stdout. */
+export interface LogSink {
+  /** Takes one or more complete lines, each ending in "\n". */
+  write(lines: string): void;
+  /** Writes out anything buffered, synchronously, before returning. */
+  flush(): void;
+}
+
+export interface FdSinkOptions {
+  /** File descriptor to write to. @default 1 (stdout) */
+  readonly fd?: number;
+  /** Buffered characters that trigger an immediate write. @default 65536 */
+  readonly maxBufferChars?: number;
+  /** How long a write may wait for a full pipe to drain before the chunk is dropped. @default 5000 */
+  readonly maxBlockMs?: number;
+}
+
+/**
+ * Buffers lines and writes them with one system call per event-loop turn (or sooner when the buffer
+ * is full). Under load, one turn serves many requests, so the write cost is shared; when idle, a line
+ * goes out in the same turn it was logged. Writes are synchronous, so {@link LogSink.flush} leaves
+ * nothing behind: the sink flushes itself on `exit`, and the signal and crash handlers flush before
+ * they exit. Only a SIGKILL or a native crash can lose lines, at most one turn's worth.
+ */
+export function fdSink(options: FdSinkOptions = {}): LogSink {
+  const fd = options.fd ?? 1;
+  const limit = options.maxBufferChars ?? 65_536;
+  const maxBlockMs = options.maxBlockMs ?? 5_000;
+  let buffer = "";
+  let scheduled = false;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (buffer.length === 0) return;
+    const out = buffer;
+    buffer = "";
+    writeAll(fd, out, maxBlockMs);
+  };
+  process.on("exit", flush);
+
+  return {
+    write(lines) {
+      buffer += lines;
+      if (buffer.length >= limit) {
+        flush();
+      } else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
+/** Writes all of `text`, retrying partial writes and waiting out EAGAIN on a non-blocking pipe. */
+function writeAll(fd: number, text: string, maxBlockMs: number): void {
+  // One UTF-8 conversion up front: a partial write needs byte offsets.
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  let blockedMs = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN" || blockedMs >= maxBlockMs) return;
+      Bun.sleepSync(1);
+      blockedMs += 1;
+    }
+  }
+}
+
+/** Keeps lines in memory: for tests, and for anything that wants to inspect what was logged. */
+export interface MemorySink extends LogSink {
+  /** Every line written so far, without the trailing "\n". */
+  readonly lines: string[];
+  /** Every line parsed as JSON. */
+  records(): Record<string, unknown>[];
+  clear(): void;
+}
+
+export function memorySink(): MemorySink {
+  const lines: string[] = [];
+  return {
+    lines,
+    write(chunk) {
+      for (const line of chunk.split("\n")) if (line.length > 0) lines.push(line);
+    },
+    flush() {},
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    clear() {
+      lines.length = 0;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { APP_IDLE_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import type { Server } from "bun";
+import { createApp, type App } from "./app";
+import type { Config } from "./config";
+import { MAX_BODY_BYTES } from "./http/body";
+import { Lifecycle } from "./lifecycle";
+import type { Logger } from "./log/logger";
+
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Bind address. @default "0.0.0.0" */
+  readonly hostname?: string;
+}
+
+export interface Service {
+  readonly server: Server<undefined>;
+  readonly app: App;
+  readonly lifecycle: Lifecycle;
+  /**
+   * Readiness to 503, wait DRAIN_DELAY_MS, stop listening (idle keep-alive connections close at
+   * once), give in-flight requests DRAIN_TIMEOUT_MS to finish, then close what is left. Resolves to
+   * the exit code: 0 if every request finished, 1 if some had to be cut off.
+   */
+  shutdown(signal: string): Promise<number>;
+}
+
+export function startService(options: ServiceOptions): Service {
+  const { config, logger } = options;
+  const lifecycle = new Lifecycle();
+  const app = createApp({ config, logger, lifecycle });
+  const server = Bun.serve({
+    port: config.port,
+    hostname: options.hostname ?? "0.0.0.0",
+    // Never Bun's development error page: it sends source code and stack traces to the client.
+    development: false,
+    // Outlives the ALB's idle timeout, so the ALB, not the app, closes idle connections.
+    idleTimeout: APP_IDLE_TIMEOUT_SECONDS,
+    maxRequestBodySize: MAX_BODY_BYTES,
+    // With development off, Bun sets SO_REUSEPORT unless told otherwise: a second process on the
+    // same port would then silently share its traffic instead of failing to start.
+    reusePort: false,
+    routes: app.routes,
+    fetch: app.fallback,
+    error: app.onError,
+  });
+  lifecycle.ready();
+  logger.info("listening", {
+    port: server.port,
+    idleTimeoutSeconds: APP_IDLE_TIMEOUT_SECONDS,
+    drainDelayMs: config.drainDelayMs,
+    drainTimeoutMs: config.drainTimeoutMs,
+    bun: Bun.version,
+  });
+
+  let shutdown: Promise<number> | undefined;
+  return {
+    server,
+    app,
+    lifecycle,
+    shutdown(signal) {
+      shutdown ??= drain(server, lifecycle, logger, config, signal);
+      return shutdown;
+    },
+  };
+}
+
+async function drain(server: Server<undefined>, lifecycle: Lifecycle, logger: Logger, config: Config, signal: string): Promise<number> {
+  const started = performance.now();
+  lifecycle.drain();
+  logger.info("shutdown started", {
+    signal,
+    inFlight: server.pendingRequests,
+    drainDelayMs: config.drainDelayMs,
+    drainTimeoutMs: config.drainTimeoutMs,
+  });
+  if (config.drainDelayMs > 0) await Bun.sleep(config.drainDelayMs);
+  let timer: Timer | undefined;
+  const finished = await Promise.race([
+    server.stop(false).then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), config.drainTimeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!finished) {
+    logger.warn("drain timed out; closing the remaining connections", { inFlight: server.pendingRequests });
+    await server.stop(true);
+  }
+  logger.info("shutdown complete", { signal, drained: finished, durationMs: Math.round(performance.now() - started) });
+  return finished ? 0 : 1;
+}
