@@ -82,6 +82,7 @@ export class JsonLogger implements Logger {
   readonly #now: () => number;
   #lastMs = -1;
   #lastIso = "";
+  #requestHead = { time: "", level: "", text: "" };
 
   constructor(options: LoggerOptions) {
     this.level = options.level ?? "info";
@@ -140,30 +141,25 @@ export class JsonLogger implements Logger {
 
   request(level: Level, r: RequestLine, err?: unknown): void {
     if (LEVELS[level] < this.#min) return;
-    const line = JSON.stringify({
-      time: this.#iso(),
-      level,
-      msg: "request",
-      service: this.#service,
-      version: this.#version,
-      env: this.#env,
-      traceId: r.traceId,
-      method: r.method,
-      route: r.route,
-      path: r.path,
-      status: r.status,
-      durationMs: r.durationMs,
-      bytesIn: r.bytesIn,
-      bytesOut: r.bytesOut,
-      clientIp: r.clientIp,
-      userAgent: r.userAgent,
-      err: err === undefined ? undefined : serializeError(err),
-    });
-    this.#sink.write(line + "\n");
+    // The fields before traceId change at most once a millisecond: only the request's own fields
+    // are serialized per line, and spliced after the cached head.
+    const fields = JSON.stringify(err === undefined ? r : { ...r, err: serializeError(err) });
+    this.#sink.write(this.#head(level) + fields.slice(1) + "\n");
   }
 
   flush(): void {
     this.#sink.flush();
+  }
+
+  /** `{"time":…,"level":…,"msg":"request","service":…,"version":…,"env":…,` for this millisecond and level. */
+  #head(level: Level): string {
+    const time = this.#iso();
+    const head = this.#requestHead;
+    if (head.time !== time || head.level !== level) {
+      const fixed = { time, level, msg: "request", service: this.#service, version: this.#version, env: this.#env };
+      this.#requestHead = { time, level, text: JSON.stringify(fixed).slice(0, -1) + "," };
+    }
+    return this.#requestHead.text;
   }
 
   #iso(): string {

@@ -28,6 +28,9 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
   const fd = options.fd ?? 1;
   const limit = options.maxBufferChars ?? 65_536;
   const maxBlockMs = options.maxBlockMs ?? 5_000;
+  // Reused for every write: a UTF-16 code unit is at most 3 UTF-8 bytes, so a buffer of up to
+  // `limit` characters (plus one long line) always fits without a new allocation.
+  let bytes = Buffer.allocUnsafe(limit * 3 + 16_384);
   let buffer = "";
   let scheduled = false;
 
@@ -36,7 +39,9 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
     if (buffer.length === 0) return;
     const out = buffer;
     buffer = "";
-    writeAll(fd, out, maxBlockMs);
+    if (out.length * 3 > bytes.length) bytes = Buffer.allocUnsafe(out.length * 3);
+    const length = bytes.write(out, 0, "utf8");
+    writeAll(fd, bytes.subarray(0, length), maxBlockMs);
   };
   process.on("exit", flush);
 
@@ -54,10 +59,8 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
   };
 }
 
-/** Writes all of `text`, retrying partial writes and waiting out EAGAIN on a non-blocking pipe. */
-function writeAll(fd: number, text: string, maxBlockMs: number): void {
-  // One UTF-8 conversion up front: a partial write needs byte offsets.
-  const bytes = Buffer.from(text);
+/** Writes all of `bytes`, retrying partial writes and waiting out EAGAIN on a non-blocking pipe. */
+function writeAll(fd: number, bytes: Uint8Array, maxBlockMs: number): void {
   let offset = 0;
   let blockedMs = 0;
   while (offset < bytes.length) {
