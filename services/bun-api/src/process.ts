@@ -25,6 +25,7 @@ export function installProcessHandlers(options: ProcessHandlerOptions): void {
       logger.warn("second signal; exiting without waiting for in-flight requests", { signal });
       logger.flush();
       exit(128 + constants.signals[signal]);
+      return;
     }
     stopping = true;
     void options.shutdown(signal).then(

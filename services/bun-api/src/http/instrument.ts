@@ -1,4 +1,5 @@
 import type { Server } from "bun";
+import { HEALTHCHECK_AGENT } from "../healthcheck";
 import type { Level, Logger } from "../log/logger";
 import { RequestContext, requestContext } from "../trace/context";
 import { traceIdFromHeaders } from "../trace/trace-id";
@@ -9,7 +10,7 @@ import { pathOf, type Handler } from "./router";
 export type ServeHandler = (req: Request, server?: Server<undefined>) => Response | Promise<Response>;
 
 /** User agents of health checkers whose requests to the health routes are logged at debug. */
-export const HEALTH_CHECKER_AGENTS = ["ELB-HealthChecker/", "bun-api-healthcheck"] as const;
+export const HEALTH_CHECKER_AGENTS = ["ELB-HealthChecker/", HEALTHCHECK_AGENT] as const;
 
 const IP = /^[0-9A-Fa-f.:]{2,45}$/;
 /** Bounds for untrusted strings copied into the access line. */

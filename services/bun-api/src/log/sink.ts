@@ -29,8 +29,8 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
   const limit = options.maxBufferChars ?? 65_536;
   const maxBlockMs = options.maxBlockMs ?? 5_000;
   // Reused for every write: a UTF-16 code unit is at most 3 UTF-8 bytes, so a buffer of up to
-  // `limit` characters (plus one long line) always fits without a new allocation.
-  let bytes = Buffer.allocUnsafe(limit * 3 + 16_384);
+  // `limit` characters (plus one long line) fits without a new allocation.
+  const bytes = Buffer.allocUnsafe(limit * 3 + 16_384);
   let buffer = "";
   let scheduled = false;
 
@@ -39,9 +39,11 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
     if (buffer.length === 0) return;
     const out = buffer;
     buffer = "";
-    if (out.length * 3 > bytes.length) bytes = Buffer.allocUnsafe(out.length * 3);
-    const length = bytes.write(out, 0, "utf8");
-    writeAll(fd, bytes.subarray(0, length), maxBlockMs);
+    if (out.length * 3 > bytes.length) {
+      writeAll(fd, Buffer.from(out), maxBlockMs);
+    } else {
+      writeAll(fd, bytes.subarray(0, bytes.write(out, 0, "utf8")), maxBlockMs);
+    }
   };
   process.on("exit", flush);
 
