@@ -10,10 +10,12 @@ const TIMEOUT = 15_000;
  * A POST whose body arrives in two parts: the request is in flight from the first byte until
  * `finish()` sends the rest. Resolves with the raw response.
  */
-function slowPost(port: number): { finish: () => void; response: Promise<string> } {
+function slowPost(port: number): { sent: Promise<void>; finish: () => void; response: Promise<string> } {
   const body = JSON.stringify({ title: "sent slowly", body: "x".repeat(200) });
   const half = body.length >> 1;
   let send: (() => void) | undefined;
+  let opened: () => void = () => {};
+  const sent = new Promise<void>((resolve) => (opened = resolve));
   const response = new Promise<string>((resolve, reject) => {
     let out = "";
     Bun.connect({
@@ -23,6 +25,7 @@ function slowPost(port: number): { finish: () => void; response: Promise<string>
         open(socket) {
           socket.write(`POST /v1/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
           send = () => socket.write(body.slice(half));
+          opened();
         },
         data(_socket, data) {
           out += data.toString();
@@ -33,7 +36,7 @@ function slowPost(port: number): { finish: () => void; response: Promise<string>
       },
     }).catch(reject);
   });
-  return { finish: () => send?.(), response };
+  return { sent, finish: () => send?.(), response };
 }
 
 async function connectionRefused(port: number): Promise<boolean> {
@@ -54,7 +57,8 @@ describe("shutdown", () => {
       const server = await startServer();
       const inFlight = Array.from({ length: 5 }, () => slowPost(server.port));
       // Every request has its headers in: the server counts them as pending.
-      await Bun.sleep(150);
+      await Promise.all(inFlight.map((r) => r.sent));
+      await Bun.sleep(300);
       server.proc.kill("SIGTERM");
       const started = await server.waitForLine((l) => l.msg === "shutdown started");
       expect(started).toMatchObject({ signal: "SIGTERM", inFlight: 5 });
@@ -93,7 +97,8 @@ describe("shutdown", () => {
     async () => {
       const server = await startServer();
       const stuck = slowPost(server.port);
-      await Bun.sleep(100);
+      await stuck.sent;
+      await Bun.sleep(300);
       server.proc.kill("SIGTERM");
       await server.waitForLine((l) => l.msg === "shutdown started");
       const sent = performance.now();
@@ -111,7 +116,8 @@ describe("shutdown", () => {
     async () => {
       const server = await startServer({ env: { DRAIN_TIMEOUT_MS: "300" } });
       const stuck = slowPost(server.port);
-      await Bun.sleep(100);
+      await stuck.sent;
+      await Bun.sleep(300);
       server.proc.kill("SIGTERM");
       expect(await server.exited).toBe(1);
       const lines = server.lines();
@@ -160,7 +166,7 @@ describe("start", () => {
     "LOG_FORMAT=pretty prints lines for people",
     async () => {
       const server = await startServer({ env: { LOG_FORMAT: "pretty" }, waitListening: false });
-      await Bun.sleep(300);
+      for (let waited = 0; !server.stdout().includes(" listening ") && waited < 5000; waited += 20) await Bun.sleep(20);
       server.proc.kill("SIGTERM");
       expect(await server.exited).toBe(0);
       const first = server.stdout().split("\n")[0]!;
