@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBinary } from "../scripts/build";
-import { freePort, startServer, type RunningServer } from "./helpers";
+import { freePort, killStarted, startServer, type RunningServer } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "bun-api-binary-"));
 const binary = join(dir, "server");
@@ -18,6 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
+  killStarted();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -32,6 +32,14 @@ export interface StartOptions {
   readonly waitListening?: boolean;
 }
 
+const started = new Set<Subprocess>();
+
+/** Kills whatever a test started and left running (a failed assertion skips the test's own stop). */
+export function killStarted(): void {
+  for (const proc of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+  started.clear();
+}
+
 /** Starts the service on a free port (PORT=0) and waits until it listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const proc = spawn(options.cmd ?? [process.execPath, MAIN], {
@@ -41,6 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     stdout: "pipe",
     stderr: "pipe",
   });
+  started.add(proc);
   let out = "";
   let err = "";
   const waiters: { match: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];

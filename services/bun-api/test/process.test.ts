@@ -1,8 +1,10 @@
 /** The service as a real process: real sockets, real signals, Bun's own router and limits. */
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { MAX_BODY_BYTES } from "../src/http/body";
 import { TRACE_HEADER } from "../src/http/respond";
-import { MAIN, rawRequest, requestLines, startServer, statusOf, type Line, type RunningServer } from "./helpers";
+import { killStarted, MAIN, rawRequest, requestLines, startServer, statusOf, type Line, type RunningServer } from "./helpers";
+
+afterAll(killStarted);
 
 const TIMEOUT = 15_000;
 
