@@ -1,29 +1,11 @@
 import { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
 import { loadConfig } from "./load";
 import type { ResolvedService } from "./resolved";
+import { configWith, environment, service } from "./testing";
 import type { EnvironmentConfig, PlatformConfig, ServiceConfig, ServiceSettings } from "./types";
 
 // ---- a small factory: an entry with nothing optional set, so every default shows ----
 
-const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
-  name: "orders",
-  kind: "web",
-  source: "services/orders",
-  healthCheckPath: "/readyz",
-  routing: { priority: 10, pathPatterns: ["/orders/*"] },
-  ...overrides,
-});
-
-const environment = (overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
-  region: "eu-west-1",
-  allowedAccountIds: ["123456789012"],
-  vpcCidr: "10.40.0.0/16",
-  ...overrides,
-});
-
-function configWith(overrides: { env?: Partial<EnvironmentConfig>; service?: Partial<ServiceConfig> } = {}): PlatformConfig {
-  return { project: "shop", environments: { sandbox: environment(overrides.env) }, services: [service(overrides.service)] };
-}
 
 /** Resolves "orders" with an optional entry value, environment override and environment-level setting. */
 function resolve(layers: { entry?: Partial<ServiceConfig>; override?: ServiceSettings; env?: Partial<EnvironmentConfig> } = {}): ResolvedService {

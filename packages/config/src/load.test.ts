@@ -1,41 +1,7 @@
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig, selectedEnvironments } from "./load";
 import { defaultConfig } from "./platform";
-import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
-
-// ---- a small factory: one valid environment ("sandbox") with one valid web service ("orders") ----
-
-const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
-  name: "orders",
-  kind: "web",
-  source: "services/orders",
-  healthCheckPath: "/readyz",
-  routing: { priority: 10, pathPatterns: ["/orders/*"] },
-  ...overrides,
-});
-
-const environment = (overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
-  region: "eu-west-1",
-  allowedAccountIds: ["123456789012"],
-  vpcCidr: "10.40.0.0/16",
-  ...overrides,
-});
-
-function configWith(
-  overrides: {
-    project?: string;
-    env?: Partial<EnvironmentConfig>;
-    service?: Partial<ServiceConfig>;
-    environments?: Record<string, EnvironmentConfig>;
-    services?: ServiceConfig[];
-  } = {},
-): PlatformConfig {
-  return {
-    project: overrides.project ?? "shop",
-    environments: overrides.environments ?? { sandbox: environment(overrides.env) },
-    services: overrides.services ?? [service(overrides.service)],
-  };
-}
+import { configWith, environment, service } from "./testing";
 
 function failure(run: () => unknown): ConfigError {
   try {

@@ -2,18 +2,8 @@ import { ConfigError, formatIssue } from "./errors";
 import { loadConfig } from "./load";
 import { defaultConfig } from "./platform";
 import { LOG_RETENTION_DAYS } from "./validate-environment";
-import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
-
-// ---- a small factory: one valid environment ("sandbox") with one valid web service ("orders") ----
-
-const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
-  name: "orders",
-  kind: "web",
-  source: "services/orders",
-  healthCheckPath: "/readyz",
-  routing: { priority: 10, pathPatterns: ["/orders/*"] },
-  ...overrides,
-});
+import { configWith, environment, service } from "./testing";
+import type { PlatformConfig, ServiceConfig } from "./types";
 
 const worker = (overrides: Partial<ServiceConfig> = {}): ServiceConfig =>
   service({ name: "mailer", kind: "worker", source: "services/mailer", healthCheckPath: undefined, routing: undefined, ...overrides });
@@ -21,28 +11,6 @@ const worker = (overrides: Partial<ServiceConfig> = {}): ServiceConfig =>
 const scheduled = (schedule: string | undefined, overrides: Partial<ServiceConfig> = {}): ServiceConfig =>
   service({ name: "nightly", kind: "scheduled", source: "services/etl", healthCheckPath: undefined, routing: undefined, schedule, ...overrides });
 
-const environment = (overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
-  region: "eu-west-1",
-  allowedAccountIds: ["123456789012"],
-  vpcCidr: "10.40.0.0/16",
-  ...overrides,
-});
-
-function configWith(
-  overrides: {
-    project?: string;
-    env?: Partial<EnvironmentConfig>;
-    service?: Partial<ServiceConfig>;
-    environments?: Record<string, EnvironmentConfig>;
-    services?: ServiceConfig[];
-  } = {},
-): PlatformConfig {
-  return {
-    project: overrides.project ?? "shop",
-    environments: overrides.environments ?? { sandbox: environment(overrides.env) },
-    services: overrides.services ?? [service(overrides.service)],
-  };
-}
 
 /** Every issue of a configuration that must fail, formatted as it appears in the error message. */
 function problems(config: PlatformConfig): string[] {

@@ -10,6 +10,7 @@ export * from "./service/task-roles";
 export * from "./service/task-definition";
 export * from "./service/service-autoscaling";
 export * from "./service/deployment-alarms";
+export * from "./service/workload";
 export * from "./service/fargate-service";
 export * from "./service/web-service";
 export * from "./service/log-error-alarm";

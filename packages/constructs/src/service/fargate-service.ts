@@ -1,55 +1,15 @@
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { ActiveHours, Architecture, SecretRef } from "@bun-fargate/config";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { ActiveHours } from "@bun-fargate/config";
 import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { FargateCluster } from "../cluster/fargate-cluster";
-import type { ServiceRepository } from "../cluster/service-repository";
-import type { Network } from "../network/network";
 import { capacityStrategy } from "./capacity-strategy";
 import { ServiceAutoscaling } from "./service-autoscaling";
-import { FargateTaskDefinition } from "./task-definition";
+import type { FargateTaskDefinition } from "./task-definition";
+import { workloadSecurityGroup, workloadTask, type FargateWorkloadProps } from "./workload";
 
-/** What every long-running or scheduled Fargate workload is configured with. */
-export interface FargateWorkloadProps {
-  /** Unique name in the cluster, e.g. `bun-api`; resources are named `<prefix>-<name>`. */
-  readonly name: string;
-  /** Prefix of IAM role, alarm and task family names, e.g. `prod`. */
-  readonly namePrefix: string;
-  readonly network: Network;
-  readonly cluster: FargateCluster;
-  readonly repository: ServiceRepository;
-  /** Image reference, a digest in deployed environments. */
-  readonly image: string;
-  readonly region: string;
-  readonly logGroupName: string;
-  /** @default 30 */
-  readonly logRetentionDays?: number;
-  /** @default 256 */
-  readonly cpu?: number;
-  /** @default 512 */
-  readonly memoryMiB?: number;
-  /** @default "ARM64" */
-  readonly architecture?: Architecture;
-  /** @default {} */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** @default {} */
-  readonly secrets?: Readonly<Record<string, SecretRef>>;
-  /** @default - the image's entrypoint */
-  readonly command?: readonly string[];
-  /** @default false */
-  readonly enableExec?: boolean;
-  /** Share of tasks on FARGATE_SPOT, 0 to 1. @default 0 */
-  readonly spotShare?: number;
-  /**
-   * Why the task is larger than 0.25 vCPU / 0.5 GB; recorded as the suppression reason of the
-   * size policy check. @default - none: a larger task fails that check in staging and prod
-   */
-  readonly sizeReason?: string;
-}
 
 export interface FargateServiceProps extends FargateWorkloadProps {
   /** @default 1 */
@@ -95,41 +55,8 @@ export class FargateService extends Construct {
     if (desiredTasks < minTasks || desiredTasks > maxTasks) {
       throw new Error(`FargateService "${props.name}": desiredTasks ${desiredTasks} must be within [minTasks, maxTasks] = [${minTasks}, ${maxTasks}]`);
     }
-    const fullName = `${props.namePrefix}-${props.name}`;
-
-    this.task = new FargateTaskDefinition(this, "Task", {
-      family: fullName,
-      image: props.image,
-      repository: props.repository.repository,
-      region: props.region,
-      logGroupName: props.logGroupName,
-      logRetentionDays: props.logRetentionDays,
-      cpu: props.cpu,
-      memoryMiB: props.memoryMiB,
-      architecture: props.architecture,
-      containerPort: props.containerPort,
-      environment: props.environment,
-      secrets: props.secrets,
-      command: props.command,
-      enableExec: props.enableExec,
-      sizeReason: props.sizeReason,
-    });
-
-    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
-      name: `${fullName}-tasks`,
-      description: `Tasks of ${fullName}`,
-      vpcId: props.network.vpc.id,
-      tags: { Name: `${fullName}-tasks` },
-    });
-    // Image pulls, logs, secrets and AWS APIs all use HTTPS, through NAT or VPC endpoints.
-    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to AWS APIs and the internet",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    });
+    this.task = workloadTask(this, props, { containerPort: props.containerPort });
+    this.securityGroup = workloadSecurityGroup(this, props, `Tasks of ${props.namePrefix}-${props.name}`);
 
     const lb = props.loadBalancing;
     const alarms = props.deploymentAlarmNames ?? [];

@@ -2,13 +2,12 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { FargateWorkloadProps } from "./fargate-service";
 import { capacityStrategy } from "./capacity-strategy";
-import { FargateTaskDefinition } from "./task-definition";
+import type { FargateTaskDefinition } from "./task-definition";
+import { workloadSecurityGroup, workloadTask, type FargateWorkloadProps } from "./workload";
 
 export interface ScheduledTaskProps extends FargateWorkloadProps {
   /** `cron(…)` or `rate(…)`, evaluated in `timezone`. */
@@ -35,38 +34,9 @@ export class ScheduledTask extends Construct {
       throw new Error(`ScheduledTask "${props.name}": schedule "${props.schedule}" must be cron(...), rate(...) or at(...)`);
     }
     const fullName = `${props.namePrefix}-${props.name}`;
-    this.task = new FargateTaskDefinition(this, "Task", {
-      family: fullName,
-      image: props.image,
-      repository: props.repository.repository,
-      region: props.region,
-      logGroupName: props.logGroupName,
-      logRetentionDays: props.logRetentionDays,
-      cpu: props.cpu,
-      memoryMiB: props.memoryMiB,
-      architecture: props.architecture,
-      environment: props.environment,
-      secrets: props.secrets,
-      command: props.command,
-      enableExec: props.enableExec,
-      sizeReason: props.sizeReason,
-      // A batch task is judged by its exit code, not by a health endpoint.
-      healthCheckCommand: null,
-    });
-    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
-      name: `${fullName}-tasks`,
-      description: `Scheduled tasks of ${fullName}`,
-      vpcId: props.network.vpc.id,
-      tags: { Name: `${fullName}-tasks` },
-    });
-    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to AWS APIs and the internet",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    });
+    // A batch task is judged by its exit code, not by a health endpoint.
+    this.task = workloadTask(this, props, { healthCheckCommand: null });
+    this.securityGroup = workloadSecurityGroup(this, props, `Scheduled tasks of ${fullName}`);
 
     const trust = new DataAwsIamPolicyDocument(this, "SchedulerTrust", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }] }],

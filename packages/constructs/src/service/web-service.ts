@@ -8,7 +8,8 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { PublicLoadBalancer } from "../load-balancer/public-load-balancer";
 import { DeploymentAlarms } from "./deployment-alarms";
-import { FargateService, type FargateWorkloadProps } from "./fargate-service";
+import { FargateService } from "./fargate-service";
+import type { FargateWorkloadProps } from "./workload";
 
 export interface WebServiceProps extends FargateWorkloadProps {
   readonly loadBalancer: PublicLoadBalancer;

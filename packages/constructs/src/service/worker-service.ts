@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { FargateService, type FargateWorkloadProps } from "./fargate-service";
+import { FargateService } from "./fargate-service";
+import type { FargateWorkloadProps } from "./workload";
 import { LogErrorAlarm } from "./log-error-alarm";
 
 export interface WorkerServiceProps extends FargateWorkloadProps {
