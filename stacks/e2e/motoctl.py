@@ -1,0 +1,250 @@
+"""Talks to the AWS stand-in (moto) for run.mjs; prints JSON.
+
+  motoctl.py <url> inventory <region> [<region> ...]
+      What moto holds in those regions. Only resources a deployment of the stacks creates are
+      listed; moto's own defaults (default VPC and its subnets, security group) are left out.
+  motoctl.py <url> import-certificate <region> <domain>
+      Imports a self-signed certificate for <domain> into ACM (the stacks look up an existing,
+      issued certificate; in an account it is issued before the first deploy).
+  motoctl.py <url> disable-deletion-protection <region> <load balancer name>
+      What an operator does before tearing down a protected load balancer.
+  motoctl.py <url> gaps <region>
+      Asks a fresh moto, directly (not through the proxy), each call that README.md "Emulator
+      gaps" lists, and reports for each whether moto still lacks it. A gap that moto has closed
+      must lose its workaround in emulator.mjs, so run.mjs fails when one is reported closed.
+"""
+
+import json
+import sys
+
+import boto3
+from botocore.config import Config
+
+
+def client(service, url, region):
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id="e2e",
+        aws_secret_access_key="e2e",
+        config=Config(retries={"max_attempts": 2}),
+    )
+
+
+def pages(c, op, key, **kw):
+    out = []
+    for page in c.get_paginator(op).paginate(**kw):
+        out.extend(page.get(key, []))
+    return out
+
+
+def region_inventory(url, region):
+    ec2 = client("ec2", url, region)
+    ecs = client("ecs", url, region)
+    elb = client("elbv2", url, region)
+    logs = client("logs", url, region)
+    aas = client("application-autoscaling", url, region)
+
+    default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
+    not_default = lambda r: r.get("VpcId") not in default_vpcs  # noqa: E731
+
+    clusters = ecs.list_clusters()["clusterArns"]
+    services = []
+    for arn in clusters:
+        svc_arns = pages(ecs, "list_services", "serviceArns", cluster=arn)
+        for i in range(0, len(svc_arns), 10):
+            for s in ecs.describe_services(cluster=arn, services=svc_arns[i : i + 10])["services"]:
+                if s.get("status") != "INACTIVE":
+                    services.append(
+                        {
+                            "name": s["serviceName"],
+                            "cluster": arn,
+                            "status": s.get("status"),
+                            "desired": s.get("desiredCount"),
+                            "running": s.get("runningCount"),
+                        }
+                    )
+    lbs = elb.describe_load_balancers()["LoadBalancers"]
+    for lb in lbs:
+        attrs = elb.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]
+        lb["DeletionProtection"] = any(a["Key"] == "deletion_protection.enabled" and a["Value"] == "true" for a in attrs)
+    tgs = elb.describe_target_groups()["TargetGroups"]
+    nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n.get("State") not in ("deleted", "deleting")]
+    return {
+        "region": region,
+        "vpcs": [{"id": v["VpcId"], "cidr": v["CidrBlock"], "tags": v.get("Tags", [])} for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")],
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if not_default(s)],
+        "securityGroups": [g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"] if not_default(g)],
+        "natGateways": [n["NatGatewayId"] for n in nats],
+        "elasticIps": [a.get("AllocationId") for a in ec2.describe_addresses()["Addresses"]],
+        "ecsClusters": [c["clusterName"] for c in ecs.describe_clusters(clusters=clusters)["clusters"] if c.get("status") == "ACTIVE"] if clusters else [],
+        "ecsServices": services,
+        "taskDefinitions": ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"],
+        "loadBalancers": [{"name": lb["LoadBalancerName"], "dns": lb["DNSName"], "arn": lb["LoadBalancerArn"], "deletionProtection": lb["DeletionProtection"]} for lb in lbs],
+        "targetGroups": [t["TargetGroupName"] for t in tgs],
+        "logGroups": [g["logGroupName"] for g in pages(logs, "describe_log_groups", "logGroups")],
+        "scalableTargets": [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]],
+    }
+
+
+def inventory(url, regions):
+    iam = client("iam", url, regions[0])
+    roles = [r["RoleName"] for r in pages(iam, "list_roles", "Roles") if not r["Path"].startswith("/aws-service-role/")]
+    s3 = client("s3", url, regions[0])
+    buckets = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+    return {"regions": [region_inventory(url, r) for r in regions], "iamRoles": roles, "s3Buckets": buckets}
+
+
+def import_certificate(url, region, domain):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    acm = client("acm", url, region)
+    arn = acm.import_certificate(
+        Certificate=cert.public_bytes(serialization.Encoding.PEM),
+        PrivateKey=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )["CertificateArn"]
+    return {"certificateArn": arn, "domain": domain}
+
+
+def disable_deletion_protection(url, region, name):
+    elb = client("elbv2", url, region)
+    try:
+        arn = elb.describe_load_balancers(Names=[name])["LoadBalancers"][0]["LoadBalancerArn"]
+    except elb.exceptions.LoadBalancerNotFoundException:
+        return {"loadBalancer": name, "found": False}
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}])
+    return {"loadBalancer": name, "found": True, "deletionProtection": False}
+
+
+def gaps(url, region):
+    """Each emulator gap the proxy fills, probed against moto itself: present=True means moto still lacks it."""
+    ec2, ecs, aas, s3 = (client(n, url, region) for n in ("ec2", "ecs", "application-autoscaling", "s3"))
+    out = []
+
+    def gap(name, present, detail):
+        out.append({"gap": name, "present": bool(present), "detail": detail})
+
+    def fails(call):
+        try:
+            call()
+        except Exception as e:  # noqa: BLE001 - any error means the call is not served
+            return f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"
+        return None
+
+    ecs.create_cluster(clusterName="gap-probe", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    ecs.register_task_definition(
+        family="gap-probe",
+        containerDefinitions=[{"name": "app", "image": "probe"}],
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+    )
+    svc = ecs.create_service(
+        cluster="gap-probe",
+        serviceName="gap-probe",
+        taskDefinition="gap-probe",
+        desiredCount=1,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 1}],
+        enableECSManagedTags=True,
+        healthCheckGracePeriodSeconds=30,
+        enableExecuteCommand=True,
+    )["service"]
+    dropped = [k for k in ("capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand") if svc.get(k) in (None, [])]
+    gap("ECS CreateService/DescribeServices drop capacityProviderStrategy, enableECSManagedTags, healthCheckGracePeriodSeconds, enableExecuteCommand", len(dropped) == 4, f"not returned: {', '.join(dropped) or 'none'}")
+    err = fails(lambda: ecs.list_service_deployments(cluster="gap-probe", service="gap-probe"))
+    gap("ECS ListServiceDeployments", err, err or "answered")
+    err = fails(lambda: ecs.describe_service_deployments(serviceDeploymentArns=[svc["serviceArn"].replace(":service/", ":service-deployment/") + "/x"]))
+    gap("ECS DescribeServiceDeployments", err, err or "answered")
+
+    arn = aas.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId="service/gap-probe/gap-probe",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1,
+        MaxCapacity=2,
+        Tags={"Probe": "yes"},
+    )["ScalableTargetARN"]
+    err = fails(lambda: aas.list_tags_for_resource(ResourceARN=arn))
+    gap("Application Auto Scaling ListTagsForResource", err, err or "answered")
+    err = fails(lambda: aas.tag_resource(ResourceARN=arn, Tags={"More": "yes"}))
+    gap("Application Auto Scaling TagResource", err, err or "answered")
+    err = fails(lambda: aas.untag_resource(ResourceARN=arn, TagKeys=["Probe"]))
+    gap("Application Auto Scaling UntagResource", err, err or "answered")
+
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    a = ec2.create_security_group(GroupName="gap-probe-a", Description="probe", VpcId=vpc)["GroupId"]
+    b = ec2.create_security_group(GroupName="gap-probe-b", Description="probe", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=a,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": b, "Description": "probe"}]}],
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
+    described = [r.get("Description") for r in rules if not r["IsEgress"]]
+    gap("EC2 DescribeSecurityGroupRules drops the description of a rule that references a security group", described == [None], f"descriptions: {described}")
+
+    s3.create_bucket(Bucket="gap-probe", CreateBucketConfiguration={"Tags": [{"Key": "Probe", "Value": "yes"}]})
+    err = fails(lambda: s3.get_bucket_tagging(Bucket="gap-probe"))
+    gap("S3 CreateBucket drops the Tags of CreateBucketConfiguration", err, err or "tags kept")
+
+    # Smithy RPC v2 CBOR, which aws-sdk-go-v2 uses for CloudWatch; botocore does not speak it, so ask by hand.
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        f"{url}/service/GraniteServiceVersion20100801/operation/ListMetrics",
+        data=bytes([0xA0]),
+        method="POST",
+        headers={
+            "smithy-protocol": "rpc-v2-cbor",
+            "content-type": "application/cbor",
+            "accept": "application/cbor",
+            "authorization": f"AWS4-HMAC-SHA256 Credential=e2e/20260101/{region}/monitoring/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as res:
+            status, ctype = res.status, res.headers.get("content-type", "")
+    except urllib.error.HTTPError as e:
+        status, ctype = e.code, e.headers.get("content-type", "")
+    gap("CloudWatch over Smithy RPC v2 CBOR", not (status == 200 and ctype.startswith("application/cbor")), f"HTTP {status} {ctype}")
+    return {"gaps": out}
+
+
+def main():
+    url, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if cmd == "inventory":
+        out = inventory(url, args)
+    elif cmd == "import-certificate":
+        out = import_certificate(url, *args)
+    elif cmd == "disable-deletion-protection":
+        out = disable_deletion_protection(url, *args)
+    elif cmd == "gaps":
+        out = gaps(url, *args)
+    else:
+        raise SystemExit(f"unknown command {cmd}")
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

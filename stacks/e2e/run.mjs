@@ -1,0 +1,404 @@
+#!/usr/bin/env node
+// pnpm e2e — the deploy proof. Real Terraform and the real AWS provider apply every synthesized
+// stack of the dev and prod environments against moto on 127.0.0.1, re-plan (must be empty), destroy
+// in reverse order and check that nothing of ours is left; then `cdktf deploy` / `cdktf destroy` of
+// one stack, the way a user runs it. Tools come from `pnpm e2e:setup` (see README.md).
+//
+// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_REQUIRE=1  missing tools fail
+// instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE  tool cache directory.
+// Closes with "N passed, N failed[, N skipped]" (read by scripts/test-all.mjs).
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { startEmulator } from "./emulator.mjs";
+
+const HERE = import.meta.dirname;
+const STACKS = resolve(HERE, "..");
+const ROOT = resolve(STACKS, "..");
+const CACHE = process.env.BF_E2E_CACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "bun-fargate", "e2e");
+const ENVS = (process.env.BF_E2E_ENVS ?? "dev,prod").split(",").map((s) => s.trim()).filter(Boolean);
+const WORK = join(STACKS, ".e2e");
+// A digest reference for the `image` variable of service stacks. Nothing pulls it: moto runs no
+// containers. The digest is the sha256 of the string "bun-fargate e2e".
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/bun-api@sha256:19053514911686aa58641b6955b8ee87ce1912b2cc1cb96bfabf647934817751`;
+// The stack used for the `cdktf deploy` / `cdktf destroy` user path (it needs no other stack).
+const CDKTF_STACK = process.env.BF_E2E_CDKTF_STACK ?? "dev-network";
+
+const results = []; // { name, ok, detail }
+const rows = []; // table rows
+let skipped = 0;
+
+function check(name, ok, detail = "") {
+  results.push({ name, ok, detail });
+  console.log(`${ok ? "  ok  " : "  FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+  return ok;
+}
+
+function finish(code) {
+  printTable();
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  if (failed) {
+    console.log("\nfailures:");
+    for (const r of results.filter((x) => !x.ok)) console.log(`  ${r.name}${r.detail ? ` — ${r.detail}` : ""}`);
+  }
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(code ?? (failed ? 1 : 0));
+}
+
+// ---- tools ----------------------------------------------------------------------------------------
+function loadTools() {
+  const file = join(CACHE, "tools.json");
+  if (!existsSync(file)) return { missing: `no tool cache at ${CACHE} (Terraform, the AWS provider and moto)` };
+  const t = JSON.parse(readFileSync(file, "utf8"));
+  const need = [
+    ["terraform", t.terraform],
+    ["Terraform CLI config", t.cliConfig],
+    [`AWS provider ${t.providerPin}`, join(CACHE, "providers", "registry.terraform.io", "hashicorp", "aws", t.providerMirrorVersion, "linux_amd64", `terraform-provider-aws_v${t.providerMirrorVersion}`)],
+    ["moto_server", t.motoServer],
+    ["python (moto venv)", t.python],
+  ];
+  const gone = need.filter(([, p]) => !p || !existsSync(p)).map(([n, p]) => `${n} (${p})`);
+  if (gone.length) return { missing: `missing from the tool cache: ${gone.join(", ")}` };
+  return { tools: t };
+}
+
+/** botocore's service models in the moto venv (moto serializes with them; so does the CBOR bridge). */
+function botocoreData(tools) {
+  const lib = join(dirname(dirname(tools.python)), "lib");
+  const py = readdirSync(lib).find((d) => d.startsWith("python"));
+  return join(lib, py, "site-packages", "botocore", "data");
+}
+
+// ---- processes -------------------------------------------------------------------------------------
+function sh(cmd, args, { cwd, env = {}, log, quiet = true, timeoutMs = 30 * 60_000 } = {}) {
+  return new Promise((done) => {
+    const started = Date.now();
+    let out = "";
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    const onData = (c) => {
+      out += c;
+      if (!quiet) process.stdout.write(c);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", (err) => (out += String(err)));
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      if (log) writeFileSync(log, `$ ${cmd} ${args.join(" ")}\n(exit ${code ?? signal}, ${seconds.toFixed(1)}s)\n\n${out}`, { flag: "a" });
+      done({ code: code ?? 128, out, seconds });
+    });
+  });
+}
+
+const tail = (s, n = 25) => s.trimEnd().split("\n").slice(-n).join("\n");
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+// ---- synthesized stacks ----------------------------------------------------------------------------
+function readManifest(outdir) {
+  const m = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  return Object.values(m.stacks).map((s) => ({
+    name: s.name,
+    dir: join(outdir, s.workingDirectory),
+    deps: s.dependencies ?? [],
+    json: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")),
+  }));
+}
+
+/** The stacks of one environment, dependencies first (a topological order of the manifest's). */
+function envOrder(stacks, env) {
+  const mine = stacks.filter((s) => s.name.startsWith(`${env}-`));
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const order = [];
+  const seen = new Set();
+  const visit = (s, path = []) => {
+    if (seen.has(s.name)) return;
+    if (path.includes(s.name)) throw new Error(`stack dependency cycle: ${[...path, s.name].join(" -> ")}`);
+    for (const d of s.deps) if (byName.has(d)) visit(byName.get(d), [...path, s.name]);
+    seen.add(s.name);
+    order.push(s);
+  };
+  for (const s of mine) visit(s);
+  return order;
+}
+
+function regionsOf(stacks) {
+  const regions = new Set();
+  for (const s of stacks) for (const p of [s.json.provider?.aws ?? []].flat()) if (p.region) regions.add(p.region);
+  return [...regions];
+}
+
+// ---- emulator profile sanity: the provider must talk to the emulator and nothing else -----------
+function profileProblems(stack, url) {
+  const problems = [];
+  const providers = [stack.json.provider?.aws ?? []].flat();
+  if (!providers.length) problems.push("no aws provider block");
+  for (const p of providers) {
+    const eps = [p.endpoints ?? []].flat();
+    if (!eps.length) problems.push(`provider ${p.alias ?? "default"} has no endpoints`);
+    for (const ep of eps) for (const [svc, v] of Object.entries(ep)) if (v !== url) problems.push(`endpoint ${svc}=${v} is not ${url}`);
+    if (!p.skip_credentials_validation || !p.skip_requesting_account_id) problems.push("credential/account checks not skipped");
+  }
+  const backends = Object.keys(stack.json.terraform?.backend ?? {});
+  if (backends.length && !(backends.length === 1 && backends[0] === "local")) problems.push(`backend is ${backends.join(",")}, not local`);
+  return problems;
+}
+
+// ---- terraform ---------------------------------------------------------------------------------------
+function tfEnv(tools) {
+  return {
+    TF_CLI_CONFIG_FILE: tools.cliConfig,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    TF_PLUGIN_CACHE_DIR: join(CACHE, "plugin-cache"),
+    // Real credentials of the user must never reach the emulator run, and vice versa.
+    AWS_PROFILE: "",
+    AWS_ACCESS_KEY_ID: "e2e",
+    AWS_SECRET_ACCESS_KEY: "e2e",
+    AWS_SESSION_TOKEN: "",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+const varsFor = (stack) => (stack.json.variable?.image ? ["-var", `image=${IMAGE}`] : []);
+
+async function motoctl(tools, url, ...args) {
+  const r = await sh(tools.python, [join(HERE, "motoctl.py"), url, ...args]);
+  if (r.code !== 0) throw new Error(`motoctl.py ${args.join(" ")} failed:\n${tail(r.out)}`);
+  return JSON.parse(r.out);
+}
+
+function leftovers(inv) {
+  const left = [];
+  for (const r of inv.regions) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets"]) {
+      if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x).join(", ")}`);
+    }
+  }
+  if (inv.iamRoles.length) left.push(`iamRoles: ${inv.iamRoles.join(", ")}`);
+  if (inv.s3Buckets.length) left.push(`s3Buckets: ${inv.s3Buckets.join(", ")}`);
+  return left;
+}
+
+const resourcesOf = (stack, type) => Object.values(stack.json.resource?.[type] ?? {});
+const dataOf = (stack, type) => Object.values(stack.json.data?.[type] ?? {});
+
+/** Outputs to check: every DNS-name output is an LB moto holds; every service name a live service. */
+function checkOutputs(stack, outputs, inv) {
+  const dnsNames = new Set(inv.regions.flatMap((r) => r.loadBalancers.map((l) => l.dns)));
+  const services = new Set(inv.regions.flatMap((r) => r.ecsServices.map((s) => s.name)));
+  const flat = Object.entries(outputs).filter(([k]) => !k.startsWith("cross-stack-output-")).map(([k, v]) => [k, v.value]);
+  const dns = flat.filter(([k]) => /dns/i.test(k));
+  const svc = flat.filter(([k]) => /service.?name/i.test(k));
+  for (const [k, v] of dns) check(`${stack.name}: output ${k} is the DNS name of a load balancer in the emulator`, typeof v === "string" && dnsNames.has(v), String(v));
+  for (const [k, v] of svc) check(`${stack.name}: output ${k} names a live ECS service`, typeof v === "string" && services.has(v), String(v));
+  if (resourcesOf(stack, "aws_lb").length) check(`${stack.name}: has an ALB DNS name output`, dns.length > 0, Object.keys(outputs).join(", "));
+  if (resourcesOf(stack, "aws_ecs_service").length) check(`${stack.name}: has a service name output`, svc.length > 0, Object.keys(outputs).join(", "));
+  // Production guards must have reached the emulator as configured.
+  for (const lb of resourcesOf(stack, "aws_lb")) {
+    const held = inv.regions.flatMap((r) => r.loadBalancers).find((l) => l.name === lb.name);
+    check(`${stack.name}: load balancer ${lb.name} deletion protection is ${lb.enable_deletion_protection ? "on" : "off"}`, !!held && held.deletionProtection === !!lb.enable_deletion_protection, held ? `emulator: ${held.deletionProtection}` : "not in the emulator");
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+async function main() {
+  const { tools, missing } = loadTools();
+  if (!tools) {
+    const msg = `e2e: ${missing}. Run \`pnpm e2e:setup\` first (builds Terraform, the AWS provider and moto into the cache; the provider build takes tens of minutes).`;
+    if (process.env.BF_E2E_REQUIRE === "1") {
+      check("e2e tools present", false, msg);
+      return finish();
+    }
+    console.log(`${msg}\ne2e suite skipped.`);
+    skipped = 1;
+    return finish(0);
+  }
+  console.log(`e2e: terraform ${tools.terraformVersion}, moto ${tools.motoVersion}, aws provider served as ${tools.providerPin}`);
+  if (!tools.providerExact) {
+    console.log(`e2e: NOTE the AWS provider is a build of ${tools.providerModuleVersion} (${tools.providerBuild}), not the ${tools.providerPin} release: the Go module proxy here does not serve the v${tools.providerPin} tag commit (README.md "Provider version").`);
+  }
+
+  rmSync(WORK, { recursive: true, force: true });
+  const logs = join(WORK, "logs");
+  mkdirSync(logs, { recursive: true });
+  const emu = await startEmulator({ motoServer: tools.motoServer, botocoreData: botocoreData(tools), logFile: join(logs, "moto.log") });
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => {
+      emu.stop();
+      process.exit(130);
+    });
+  }
+  console.log(`e2e: the stacks use ${emu.url} (moto behind it, a fresh one per environment); logs in ${logs}`);
+  try {
+    await runAll(tools, emu, logs);
+  } finally {
+    await emu.stopMoto();
+    emu.stop();
+  }
+  console.log(`\nemulator gaps filled by the harness (README.md "Emulator gaps"): ${emu.gapCalls.size ? "" : "none called"}`);
+  for (const [op, n] of emu.gapCalls) console.log(`  ${op}: ${n} call(s)`);
+  if (process.env.BF_E2E_KEEP !== "1") {
+    for (const d of readdirSync(WORK)) if (d !== "logs") rmSync(join(WORK, d), { recursive: true, force: true });
+  }
+  finish();
+}
+
+async function synth(url, outdir, logs) {
+  // What `pnpm synth` runs (scripts/synth.mjs), into a directory of our own so that the
+  // repository's cdktf.out is left alone.
+  const env = { BF_PROFILE: "emulator", BF_AWS_ENDPOINT: url, BF_ENVIRONMENTS: ENVS.join(",") };
+  return sh(process.execPath, [join(ROOT, "scripts", "synth.mjs"), "--out", outdir], { cwd: ROOT, env, log: join(logs, "synth.log") });
+}
+
+/**
+ * Every gap the proxy fills must still be a gap: ask a fresh moto each listed call directly. When
+ * moto starts serving one, its workaround would hide moto's own answer, so the run fails until the
+ * workaround (emulator.mjs) and its README row are removed.
+ */
+async function probeGaps(tools, emu, region) {
+  console.log("\n== emulator gaps (README.md \"Emulator gaps\"), asked of moto itself");
+  const { motoUrl } = await emu.startMoto();
+  const { gaps } = await motoctl(tools, motoUrl, "gaps", region);
+  for (const g of gaps) {
+    check(`emulator gap still present in moto ${tools.motoVersion}: ${g.gap}`, g.present, g.present ? g.detail : `moto now serves it (${g.detail}): remove its workaround from emulator.mjs and its row from README.md`);
+  }
+  await emu.stopMoto();
+}
+
+/** A fresh moto for one environment, with the account-side preconditions the stacks expect. */
+async function freshEmulator(tools, emu, stacks, label) {
+  // moto runs no containers; MOTO_ECS_SERVICE_RUNNING is the running-task count it reports for every
+  // service. Use the desired count of the environment's services, so a deployment completes only
+  // when running == desired, as on AWS.
+  const desired = [...new Set(stacks.flatMap((s) => resourcesOf(s, "aws_ecs_service").map((r) => r.desired_count ?? 1)))];
+  if (desired.length > 1) throw new Error(`${label}: services with different desired counts (${desired.join(", ")}); moto reports one running count for all`);
+  const env = desired.length ? { MOTO_ECS_SERVICE_RUNNING: String(desired[0]) } : {};
+  const { motoUrl, pid } = await emu.startMoto(env);
+  console.log(`   moto ${motoUrl} (pid ${pid})${desired.length ? `, MOTO_ECS_SERVICE_RUNNING=${desired[0]}` : ""}`);
+  for (const s of stacks) {
+    const region = [s.json.provider?.aws ?? []].flat()[0]?.region;
+    for (const d of dataOf(s, "aws_acm_certificate")) {
+      const c = await motoctl(tools, motoUrl, "import-certificate", region, d.domain);
+      console.log(`   precondition: ACM certificate for ${d.domain} (${c.certificateArn})`);
+    }
+  }
+  return motoUrl;
+}
+
+async function runAll(tools, emu, logs) {
+  const env = { ...tfEnv(tools), ...emu.httpProxyEnv };
+  mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+  const outdir = join(WORK, "out");
+  const s = await synth(emu.url, outdir, logs);
+  if (!check("synth with BF_PROFILE=emulator", s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) return;
+  const stacks = readManifest(outdir);
+  const regions = regionsOf(stacks);
+  await probeGaps(tools, emu, regions[0]);
+
+  for (const envName of ENVS) {
+    const order = envOrder(stacks, envName);
+    if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) continue;
+    console.log(`\n== ${envName}: ${order.map((x) => x.name).join(" -> ")}`);
+    const motoUrl = await freshEmulator(tools, emu, order, envName);
+    const applied = [];
+    for (const st of order) {
+      const row = { stack: st.name, resources: "-", apply: "-", replan: "-", destroy: "-" };
+      rows.push(row);
+      const problems = profileProblems(st, emu.url);
+      if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) break;
+      const log = join(logs, `${st.name}.log`);
+      const init = await sh(tools.terraform, ["init", "-input=false", "-no-color"], { cwd: st.dir, env, log });
+      if (!check(`${st.name}: terraform init`, init.code === 0, init.code ? tail(init.out) : "")) break;
+      const apply = await sh(tools.terraform, ["apply", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+      row.apply = apply.seconds.toFixed(1);
+      applied.push({ st, row });
+      const added = (strip(apply.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
+      row.resources = added ?? "?";
+      if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) break;
+      const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
+      const outputs = out.code === 0 ? JSON.parse(out.out) : {};
+      checkOutputs(st, outputs, await motoctl(tools, motoUrl, "inventory", ...regions));
+      const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
+      const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
+      row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
+      const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
+      check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
+      if (!applied.at(-1) || apply.code !== 0) break;
+    }
+    // Destroy in reverse order, whatever happened above.
+    for (const { st, row } of [...applied].reverse()) {
+      const log = join(logs, `${st.name}.log`);
+      for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
+        // AWS refuses to delete a protected load balancer (moto does not check): lift the
+        // protection first, as an operator must before tearing an environment down.
+        const region = [st.json.provider?.aws ?? []].flat()[0]?.region;
+        const res = await motoctl(tools, motoUrl, "disable-deletion-protection", region, lb.name);
+        if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
+      }
+      const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+      row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
+      check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
+    }
+    const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions));
+    check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
+  }
+
+  await cdktfUserPath(tools, emu, logs, stacks, regions);
+}
+
+/** The user's path: `cdktf deploy` and `cdktf destroy` of one stack with the same Terraform binary. */
+async function cdktfUserPath(tools, emu, logs, stacks, regions) {
+  const stack = stacks.find((s) => s.name === CDKTF_STACK);
+  if (!check(`cdktf: stack ${CDKTF_STACK} exists`, !!stack && stack.deps.length === 0, stack ? `dependencies: ${stack.deps.join(", ") || "none"}` : "")) return;
+  console.log(`\n== cdktf deploy / destroy ${CDKTF_STACK}`);
+  const motoUrl = await freshEmulator(tools, emu, [stack], "cdktf");
+  const cdktf = join(STACKS, "node_modules", ".bin", "cdktf");
+  // cdktf synthesizes into <dir>/out; the local state then lands in <dir> (../../../ of the stack).
+  const outdir = join(WORK, "cdktf", "out");
+  mkdirSync(dirname(outdir), { recursive: true });
+  const env = {
+    ...tfEnv(tools),
+    ...emu.httpProxyEnv,
+    TERRAFORM_BINARY_NAME: tools.terraform,
+    CHECKPOINT_DISABLE: "1",
+    CI: "1",
+    FORCE_COLOR: "0",
+    BF_PROFILE: "emulator",
+    BF_AWS_ENDPOINT: emu.url,
+    BF_ENVIRONMENTS: CDKTF_STACK.split("-")[0],
+  };
+  const log = join(logs, `cdktf-${CDKTF_STACK}.log`);
+  const row = { stack: `${CDKTF_STACK} (cdktf)`, resources: "-", apply: "-", replan: "n/a", destroy: "-" };
+  rows.push(row);
+  const dep = await sh(cdktf, ["deploy", CDKTF_STACK, "--auto-approve", "--output", outdir], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
+  row.apply = dep.seconds.toFixed(1);
+  const added = (strip(dep.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
+  row.resources = added ?? "?";
+  const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
+  const vpcs = inv.regions.flatMap((r) => r.vpcs);
+  check(`cdktf deploy ${CDKTF_STACK}`, dep.code === 0 && added !== undefined && vpcs.length > 0, dep.code ? tail(strip(dep.out), 40) : `${added} added in ${row.apply}s; VPCs in the emulator: ${vpcs.map((v) => v.id).join(", ")}`);
+  const des = await sh(cdktf, ["destroy", CDKTF_STACK, "--auto-approve", "--output", outdir], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
+  row.destroy = des.code === 0 ? `ok ${des.seconds.toFixed(1)}s` : "FAILED";
+  check(`cdktf destroy ${CDKTF_STACK}`, des.code === 0, des.code ? tail(strip(des.out), 40) : `${des.seconds.toFixed(1)}s`);
+  const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions));
+  check(`cdktf: nothing of ours left after destroy`, left.length === 0, left.join("; "));
+}
+
+function printTable() {
+  if (!rows.length) return;
+  const head = ["stack", "resources", "apply s", "2nd plan changes", "destroy"];
+  const data = rows.map((r) => [r.stack, String(r.resources), String(r.apply), String(r.replan), String(r.destroy)]);
+  const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join("  ");
+  console.log(`\n${line(head)}\n${w.map((n) => "-".repeat(n)).join("  ")}`);
+  for (const d of data) console.log(line(d));
+}
+main().catch((err) => {
+  check("e2e harness", false, err.stack ?? String(err));
+  finish();
+});
