@@ -15,8 +15,8 @@ cache=${ACTIONLINT_CACHE_DIR:-$root/node_modules/.cache/ci-tools}
 bin="$cache/actionlint-$ACTIONLINT_VERSION/actionlint"
 shopt -s nullglob
 workflows=("$root"/.github/workflows/*.yml "$root"/.github/workflows/*.yaml)
-# The scripts the workflows run, and .ci/run, go through shellcheck on their own.
-scripts=("$root"/scripts/ci/*.sh "$root"/.ci/run)
+# The scripts the workflows run, .ci/run and the e2e and scan scripts go through shellcheck on their own.
+scripts=("$root"/scripts/ci/*.sh "$root"/.ci/run "$root"/stacks/e2e/setup.sh "$root"/stacks/scan/scan.sh)
 
 indent() { while IFS= read -r line; do printf '        %s\n' "$line"; done <<<"$1"; }
 

@@ -10,7 +10,7 @@ set -euo pipefail
 # Everything is in main(), so bash has read the whole script before running any of it.
 main() {
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tools.env
+# shellcheck source=stacks/e2e/tools.env
 source "$HERE/tools.env"
 
 CACHE=${BF_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bun-fargate/e2e}
