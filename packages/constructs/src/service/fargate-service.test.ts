@@ -1,4 +1,4 @@
-import { build, platform, synth, workloadProps, type Json, type PlatformOptions, type Synthesized } from "../testing/fixtures";
+import { build, platform, synth, synthAcross, workloadProps, type Json, type PlatformOptions, type Synthesized } from "../testing/fixtures";
 import { FargateService, type FargateServiceProps } from "./fargate-service";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { WorkerService, type WorkerServiceProps } from "./worker-service";
@@ -46,6 +46,16 @@ describe("FargateService", () => {
 
     test("waits for the cluster's capacity providers", () => {
       expect(ecs().depends_on).toEqual([tf.address(cluster.capacityProviders)]);
+    });
+
+    test("with the cluster in another stack, depends on nothing there (Terraform rejects depends_on on a remote output)", () => {
+      const across = synthAcross((shared, own) => {
+        const p = platform(shared);
+        return { svc: new FargateService(own, "Service", workloadProps(p)) };
+      });
+      const remote = across.tf.json.data?.terraform_remote_state ?? {};
+      expect(Object.keys(remote)).not.toHaveLength(0); // the cluster really is referenced across stacks
+      expect(across.tf.of(across.svc.service).depends_on ?? []).toEqual([]);
     });
 
     test("tags propagate from the service; ECS Exec is off", () => {

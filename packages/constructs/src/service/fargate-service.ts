@@ -3,7 +3,7 @@ import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ActiveHours } from "@bun-fargate/config";
 import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
-import type { ITerraformDependable } from "cdktf";
+import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { capacityStrategy } from "./capacity-strategy";
 import { ServiceAutoscaling } from "./service-autoscaling";
@@ -60,6 +60,9 @@ export class FargateService extends Construct {
 
     const lb = props.loadBalancing;
     const alarms = props.deploymentAlarmNames ?? [];
+    // depends_on can only name objects of the same stack. A cluster in another stack is applied
+    // before this one (a stack dependency), so its capacity providers exist by then.
+    const capacityProviders = TerraformStack.of(props.cluster) === TerraformStack.of(this) ? [props.cluster.capacityProviders] : [];
     this.service = new EcsService(this, "Service", {
       name: props.name,
       cluster: props.cluster.cluster.arn,
@@ -82,7 +85,7 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       waitForSteadyState: true,
-      dependsOn: lb ? [...lb.dependsOn, props.cluster.capacityProviders] : [props.cluster.capacityProviders],
+      dependsOn: [...(lb?.dependsOn ?? []), ...capacityProviders],
       // Autoscaling owns the task count; Terraform sets it only at creation.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });

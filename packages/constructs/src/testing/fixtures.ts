@@ -3,6 +3,9 @@
  * construct (not by generated logical ID), so tests say "the NAT gateway of AZ 1" rather than
  * "aws_nat_gateway.Network_NatGateway1_8F3C…". Not exported from the package.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformDataSource, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { FargateCluster } from "../cluster/fargate-cluster";
 import { ServiceRepository } from "../cluster/service-repository";
@@ -107,6 +110,26 @@ export function synth<T>(fn: (stack: TerraformStack) => T): { tf: Synthesized } 
     const stack = new TerraformStack(Testing.app({ stackTraces: false }), "test");
     const built = fn(stack);
     const tf = new Synthesized(stack, JSON.parse(Testing.synth(stack)));
+    return { ...built, tf };
+  });
+}
+
+/**
+ * Builds across two stacks of one app, `shared` and `own` (as the cluster and a service stack are),
+ * and synthesizes `own`: for what may and may not cross a stack boundary.
+ */
+export function synthAcross<T>(fn: (shared: TerraformStack, own: TerraformStack) => T): { tf: Synthesized } & T {
+  return withCheapStackTraces(() => {
+    const app = Testing.app({ stackTraces: false });
+    const [shared, own] = ["shared", "own"].map((id) => {
+      const stack = new TerraformStack(app, id);
+      new AwsProvider(stack, "Aws", { region: REGION });
+      return stack;
+    }) as [TerraformStack, TerraformStack];
+    const built = fn(shared, own);
+    // Cross-stack references resolve only in a whole-app synth (Testing.synth of one stack leaves them).
+    app.synth();
+    const tf = new Synthesized(own, JSON.parse(readFileSync(join(app.outdir, "stacks", "own", "cdk.tf.json"), "utf8")));
     return { ...built, tf };
   });
 }
