@@ -140,7 +140,8 @@ function profileProblems(stack, url) {
     const eps = [p.endpoints ?? []].flat();
     if (!eps.length) problems.push(`provider ${p.alias ?? "default"} has no endpoints`);
     for (const ep of eps) for (const [svc, v] of Object.entries(ep)) if (v !== url) problems.push(`endpoint ${svc}=${v} is not ${url}`);
-    if (!p.skip_credentials_validation || !p.skip_requesting_account_id) problems.push("credential/account checks not skipped");
+    if (!p.skip_credentials_validation) problems.push("credential validation not skipped");
+    if (p.skip_requesting_account_id) problems.push("the account ID is not asked of the emulator (referenced security groups would then plan changes)");
   }
   const backends = Object.keys(stack.json.terraform?.backend ?? {});
   if (backends.length && !(backends.length === 1 && backends[0] === "local")) problems.push(`backend is ${backends.join(",")}, not local`);
@@ -375,14 +376,19 @@ async function cdktfUserPath(tools, emu, logs, stacks, regions) {
   const log = join(logs, `cdktf-${CDKTF_STACK}.log`);
   const row = { stack: `${CDKTF_STACK} (cdktf)`, resources: "-", apply: "-", replan: "n/a", destroy: "-" };
   rows.push(row);
-  const dep = await sh(cdktf, ["deploy", CDKTF_STACK, "--auto-approve", "--output", outdir], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
+  // --skip-provider-lock: cdktf would run `terraform providers lock`, which asks the public registry
+  // (unreachable here) and ignores the CLI config's filesystem mirror; `terraform init` has already
+  // written the lock file from the mirror. --ignore-missing-stack-dependencies (destroy): this
+  // stack's dependants (cluster, services) were never deployed in this run.
+  const flags = ["--auto-approve", "--skip-provider-lock", "--output", outdir];
+  const dep = await sh(cdktf, ["deploy", CDKTF_STACK, ...flags], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
   row.apply = dep.seconds.toFixed(1);
   const added = (strip(dep.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
   row.resources = added ?? "?";
   const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
   const vpcs = inv.regions.flatMap((r) => r.vpcs);
   check(`cdktf deploy ${CDKTF_STACK}`, dep.code === 0 && added !== undefined && vpcs.length > 0, dep.code ? tail(strip(dep.out), 40) : `${added} added in ${row.apply}s; VPCs in the emulator: ${vpcs.map((v) => v.id).join(", ")}`);
-  const des = await sh(cdktf, ["destroy", CDKTF_STACK, "--auto-approve", "--output", outdir], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
+  const des = await sh(cdktf, ["destroy", CDKTF_STACK, ...flags, "--ignore-missing-stack-dependencies"], { cwd: ROOT, env, log, timeoutMs: 20 * 60_000 });
   row.destroy = des.code === 0 ? `ok ${des.seconds.toFixed(1)}s` : "FAILED";
   check(`cdktf destroy ${CDKTF_STACK}`, des.code === 0, des.code ? tail(strip(des.out), 40) : `${des.seconds.toFixed(1)}s`);
   const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions));

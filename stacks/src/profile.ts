@@ -1,3 +1,5 @@
+import type { AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+
 /**
  * How a synth is targeted, read from the process environment:
  * - `BF_PROFILE`: `aws` (default) or `emulator` (a local AWS emulator such as moto; only the
@@ -14,7 +16,10 @@ export interface SynthProfile {
   readonly backend: "local" | "s3";
 }
 
-/** AWS services the stacks call, by provider `endpoints` key: all of them go to the emulator. */
+/**
+ * AWS services the stacks call, by provider `endpoints` key (the binding's names, so a misspelt one
+ * fails to compile instead of being dropped from the JSON): all of them go to the emulator.
+ */
 export const EMULATED_SERVICES = [
   "acm",
   "applicationautoscaling",
@@ -26,11 +31,12 @@ export const EMULATED_SERVICES = [
   "elbv2",
   "iam",
   "s3",
+  "s3Control",
   "scheduler",
   "secretsmanager",
   "ssm",
   "sts",
-] as const;
+] as const satisfies readonly (keyof AwsProviderEndpoints)[];
 
 const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}\/?$/;
 

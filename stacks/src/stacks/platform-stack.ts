@@ -32,7 +32,8 @@ export class PlatformStack extends TerraformStack {
             accessKey: "emulator",
             secretKey: "emulator",
             skipCredentialsValidation: true,
-            skipRequestingAccountId: true,
+            // The account ID is asked of the emulator's STS, as it is of AWS: the provider compares
+            // it with the owner of referenced security groups, so skipping it would plan changes.
             skipMetadataApiCheck: "true",
             s3UsePathStyle: true,
             endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, emulator]))],
