@@ -117,6 +117,15 @@ else
   SUMMARY+=("aws provider $AWS_PROVIDER_BUILD_LABEL: built in $(took "$t"), go build peak RSS $((PEAK / 1024)) MiB")
 fi
 
+# The Go build and module caches (about 12 GiB after the provider) are not needed once the binaries
+# exist; drop them so the cache stays small enough to keep (and to store as a CI cache).
+# BF_E2E_KEEP_GO_CACHE=1 keeps them, e.g. to rebuild after changing only the build flags.
+if [[ -d $GOPATH && ${BF_E2E_KEEP_GO_CACHE:-} != 1 ]]; then
+  go clean -cache -modcache >/dev/null 2>&1 || true
+  rm -rf "$GOPATH"
+  say "go caches: removed ($GOPATH; BF_E2E_KEEP_GO_CACHE=1 keeps them)"
+fi
+
 # Install into the filesystem mirror under the version the synthesized stacks require (exact pin).
 # When the build is not that release (AWS_PROVIDER_EXACT=false), it stands in for it, like moto
 # stands in for AWS: tools.json records what it really is and `pnpm e2e` prints it on every run.
