@@ -23,7 +23,7 @@ const WORK = join(STACKS, ".e2e");
 // containers. The digest is the sha256 of the string "bun-fargate e2e".
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/bun-api@sha256:19053514911686aa58641b6955b8ee87ce1912b2cc1cb96bfabf647934817751`;
 // The stack used for the `cdktf deploy` / `cdktf destroy` user path (it needs no other stack).
-const CDKTF_STACK = process.env.BF_E2E_CDKTF_STACK ?? "dev-network";
+const CDKTF_STACK = process.env.BF_E2E_CDKTF_STACK ?? `${ENVS[0]}-network`;
 
 const results = []; // { name, ok, detail }
 const rows = []; // table rows
