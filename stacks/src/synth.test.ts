@@ -19,40 +19,51 @@ describe("scripts/synth.mjs", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("writes every stack of every environment and replaces the previous output", () => {
-    const result = run(out, { BF_ENVIRONMENTS: "", BF_PROFILE: "aws", BF_BACKEND: "local" });
-    expect(result.status).toBe(0);
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "prod-bun-api", "prod-cluster", "prod-network", "staging-bun-api", "staging-cluster", "staging-network"]);
-    expect(existsSync(join(out, "previous-synth"))).toBe(false);
-    expect(readdirSync(dir)).toEqual(["cdktf.out"]);
-  });
+  describe("a full synth (run once for these tests)", () => {
+    let full: { dir: string; out: string; status: number | null };
+    beforeAll(() => {
+      const d = mkdtempSync(join(tmpdir(), "synth-full-"));
+      const o = join(d, "cdktf.out");
+      mkdirSync(o);
+      writeFileSync(join(o, "previous-synth"), "kept");
+      full = { dir: d, out: o, status: run(o, { BF_ENVIRONMENTS: "", BF_PROFILE: "aws", BF_BACKEND: "local" }).status };
+    });
+    afterAll(() => rmSync(full.dir, { recursive: true, force: true }));
 
-  test("every depends_on names a whole resource or data source of its own stack", () => {
-    // Terraform rejects depends_on on an attribute, such as the remote-state output that a
-    // reference to another stack becomes; only the whole-app synth shows those references.
-    expect(run(out, { BF_ENVIRONMENTS: "", BF_PROFILE: "aws", BF_BACKEND: "local" }).status).toBe(0);
-    const problems: string[] = [];
-    let checked = 0;
-    for (const stack of readdirSync(join(out, "stacks"))) {
-      type Blocks = Record<string, Record<string, { depends_on?: string[] }>>;
-      const json = JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Blocks; data?: Blocks };
-      const defined = new Set([
-        ...Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
-        ...Object.entries(json.data ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
-      ]);
-      for (const [kind, blocks] of [["resource", json.resource], ["data", json.data]] as const) {
-        for (const [type, byName] of Object.entries(blocks ?? {})) {
-          for (const [name, block] of Object.entries(byName)) {
-            for (const dep of block.depends_on ?? []) {
-              checked++;
-              if (!defined.has(dep)) problems.push(`${stack}: ${kind} ${type}.${name} depends on ${dep}`);
+    test("writes every stack of every environment and replaces the previous output", () => {
+      expect(full.status).toBe(0);
+      expect(readdirSync(join(full.out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "prod-bun-api", "prod-cluster", "prod-network", "staging-bun-api", "staging-cluster", "staging-network"]);
+      expect(existsSync(join(full.out, "previous-synth"))).toBe(false);
+      expect(readdirSync(full.dir)).toEqual(["cdktf.out"]);
+    });
+
+    test("every depends_on names a whole resource or data source of its own stack", () => {
+      // Terraform rejects depends_on on an attribute, such as the remote-state output that a
+      // reference to another stack becomes; only the whole-app synth shows those references.
+      expect(full.status).toBe(0);
+      const problems: string[] = [];
+      let checked = 0;
+      for (const stack of readdirSync(join(full.out, "stacks"))) {
+        type Blocks = Record<string, Record<string, { depends_on?: string[] }>>;
+        const json = JSON.parse(readFileSync(join(full.out, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Blocks; data?: Blocks };
+        const defined = new Set([
+          ...Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
+          ...Object.entries(json.data ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
+        ]);
+        for (const [kind, blocks] of [["resource", json.resource], ["data", json.data]] as const) {
+          for (const [type, byName] of Object.entries(blocks ?? {})) {
+            for (const [name, block] of Object.entries(byName)) {
+              for (const dep of block.depends_on ?? []) {
+                checked++;
+                if (!defined.has(dep)) problems.push(`${stack}: ${kind} ${type}.${name} depends on ${dep}`);
+              }
             }
           }
         }
       }
-    }
-    expect(checked).toBeGreaterThan(0);
-    expect(problems).toEqual([]);
+      expect(checked).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    });
   });
 
   test("fails when the environment is unknown, naming it, and writes nothing", () => {
