@@ -125,16 +125,19 @@ function envOrder(stacks, env) {
   return order;
 }
 
+const providersOf = (stack) => [stack.json.provider?.aws ?? []].flat();
+const regionOf = (stack) => providersOf(stack)[0]?.region;
+
 function regionsOf(stacks) {
   const regions = new Set();
-  for (const s of stacks) for (const p of [s.json.provider?.aws ?? []].flat()) if (p.region) regions.add(p.region);
+  for (const s of stacks) for (const p of providersOf(s)) if (p.region) regions.add(p.region);
   return [...regions];
 }
 
 // ---- emulator profile sanity: the provider must talk to the emulator and nothing else -----------
 function profileProblems(stack, url) {
   const problems = [];
-  const providers = [stack.json.provider?.aws ?? []].flat();
+  const providers = providersOf(stack);
   if (!providers.length) problems.push("no aws provider block");
   for (const p of providers) {
     const eps = [p.endpoints ?? []].flat();
@@ -282,7 +285,7 @@ async function freshEmulator(tools, emu, stacks, label) {
   const { motoUrl, pid } = await emu.startMoto(env);
   console.log(`   moto ${motoUrl} (pid ${pid})${desired.length ? `, MOTO_ECS_SERVICE_RUNNING=${desired[0]}` : ""}`);
   for (const s of stacks) {
-    const region = [s.json.provider?.aws ?? []].flat()[0]?.region;
+    const region = regionOf(s);
     for (const d of dataOf(s, "aws_acm_certificate")) {
       const c = await motoctl(tools, motoUrl, "import-certificate", region, d.domain);
       console.log(`   precondition: ACM certificate for ${d.domain} (${c.certificateArn})`);
@@ -337,7 +340,7 @@ async function runAll(tools, emu, logs) {
       for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
         // AWS refuses to delete a protected load balancer (moto does not check): lift the
         // protection first, as an operator must before tearing an environment down.
-        const region = [st.json.provider?.aws ?? []].flat()[0]?.region;
+        const region = regionOf(st);
         const res = await motoctl(tools, motoUrl, "disable-deletion-protection", region, lb.name);
         if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
       }
