@@ -4,13 +4,12 @@
  */
 import { CONTAINER_BINARY, CONTAINER_USER, DEFAULT_CONTAINER_PORT, HEALTHCHECK_ARG } from "@bun-fargate/config/runtime";
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_DIR } from "./helpers";
 
 const ROOT = join(PACKAGE_DIR, "..", "..");
 const dockerfile = readFileSync(join(PACKAGE_DIR, "Dockerfile"), "utf8");
-const dockerignorePath = join(ROOT, ".dockerignore");
 
 interface Instruction {
   readonly keyword: string;
@@ -114,31 +113,5 @@ describe("Dockerfile", () => {
     expect(test).toBeGreaterThan(-1);
     expect(arch).toBeGreaterThan(test);
     expect(compile).toBeGreaterThan(arch);
-  });
-});
-
-// Inside the image build the file is not in the context's copy of the repository: checked in CI.
-describe.skipIf(!existsSync(dockerignorePath))(".dockerignore", () => {
-  const patterns = readFileSync(dockerignorePath, "utf8")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith("#"));
-
-  test("keeps dependencies, git history and local secrets out of the build context", () => {
-    for (const pattern of ["**/node_modules", ".git", "**/.env", "**/.env.*", "**/*.tfstate"]) expect(patterns).toContain(pattern);
-  });
-
-  test("does not exclude anything the Dockerfile copies", () => {
-    const sources = only(stages.find((s) => s.name === "deps")!, "COPY")
-      .concat(only(build, "COPY"))
-      .filter((i) => !i.args.startsWith("--from"))
-      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-    expect(sources.length).toBeGreaterThan(5);
-    for (const source of sources) {
-      for (const pattern of patterns) {
-        const glob = new Bun.Glob(pattern.replace(/\/$/, ""));
-        expect({ source, pattern, excluded: glob.match(source.replace(/\/$/, "")) }).toEqual({ source, pattern, excluded: false });
-      }
-    }
   });
 });
