@@ -10,6 +10,9 @@ export const suites = [
   // packages/config, packages/constructs and stacks as jest projects (root jest.config.cjs).
   { name: "jest", cwd: ".", cmd: ["stacks/node_modules/.bin/jest"], parse: "jest" },
   { name: "bun-api", cwd: "services/bun-api", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
+  // Builds every service's image with podman or docker and runs it as its task definition says;
+  // skipped, with the reason, where no container engine runs.
+  { name: "image", cwd: "tools/containers", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // Scans freshly synthesized stacks, so the result always matches the code under test.
   { name: "checkov", cwd: "stacks", cmd: ["bash", "scan/scan.sh"], parse: "plain", env: { BF_SCAN_SYNTH: "always" } },
   // Builds actionlint from the Go module proxy; reports its workflows as skipped when it cannot.

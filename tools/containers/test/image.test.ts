@@ -1,0 +1,258 @@
+/**
+ * Every service's image, built from its Dockerfile by a real OCI builder and run with the settings
+ * of its synthesized task definition (user, read-only root, mounts, variables, health check, stop
+ * timeout, CPU and memory). Skipped, with the reason, where no container engine can run.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { engineOk, engineRun } from "../src/engine";
+import { firstOk, startContainer, type RunningContainer } from "../src/run";
+import type { RunSpec } from "../src/task-definition";
+import { APP_VERSION, BUILD_TIMEOUT_MS, built, engine, longRunning, RUN_ENVIRONMENT, RUN_TIMEOUT_MS, runSpec, services, skip } from "./suite";
+
+/** ELF e_machine values. */
+const EM = { amd64: 62, arm64: 183 } as const;
+
+/** A request that stays in flight until the test sends the rest of its body, per service. */
+const SLOW_REQUEST: Readonly<Record<string, { path: string; body: string; status: number }>> = {
+  "bun-api": { path: "/v1/notes", body: JSON.stringify({ title: "sent slowly", body: "x".repeat(400) }), status: 201 },
+};
+
+/**
+ * Runs inside the container as its own user (a Bun executable runs as the bun CLI with
+ * BUN_BE_BUN=1): which paths it can write, walking the whole file system except /proc, /sys and
+ * /dev, and the CPU and memory limits the kernel applies to it.
+ */
+const PROBE = `
+const fs = require("fs");
+const writable = []; let checked = 0;
+function walk(dir) {
+  let entries; try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  try { const t = fs.mkdtempSync((dir === "/" ? "" : dir) + "/.probe-"); fs.rmdirSync(t); writable.push(dir); } catch {}
+  for (const e of entries) {
+    const p = (dir === "/" ? "" : dir) + "/" + e.name;
+    if (p === "/proc" || p === "/sys" || p === "/dev") continue;
+    checked++;
+    if (e.isDirectory()) walk(p);
+    else if (e.isFile()) { try { fs.accessSync(p, fs.constants.W_OK); writable.push(p); } catch {} }
+  }
+}
+walk("/");
+const read = (p) => { try { return fs.readFileSync(p, "utf8").trim(); } catch { return null; } };
+console.log(JSON.stringify({
+  uid: process.getuid(), gid: process.getgid(), checked, writable,
+  cpu: { quota: read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), period: read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"), max: read("/sys/fs/cgroup/cpu.max") },
+  memory: read("/sys/fs/cgroup/memory/memory.limit_in_bytes") ?? read("/sys/fs/cgroup/memory.max"),
+}));
+`;
+
+function elfMachine(image: string, path: string): number {
+  const name = `bf-elf-${Math.random().toString(16).slice(2, 10)}`;
+  const dir = mkdtempSync(join(tmpdir(), "elf-"));
+  try {
+    engineOk(engine!, ["create", "--name", name, "--pull", "never", image]);
+    engineOk(engine!, ["cp", `${name}:${path}`, join(dir, "binary")]);
+    const head = readFileSync(join(dir, "binary")).subarray(0, 20);
+    expect(head.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+    return head.readUInt16LE(18);
+  } finally {
+    engineRun(engine!, ["rm", "--force", name]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function imageConfig(image: string): { Architecture: string; Config: { User?: string; Entrypoint?: string[]; Volumes?: Record<string, unknown> } } {
+  return (JSON.parse(engineOk(engine!, ["image", "inspect", image])) as never[])[0]!;
+}
+
+/** Sends the headers and half the body; `finish()` sends the rest. Resolves with the raw response. */
+function slowRequest(port: number, path: string, body: string) {
+  let rest: (() => void) | undefined;
+  let opened: () => void = () => {};
+  const sent = new Promise<void>((resolve) => (opened = resolve));
+  const response = new Promise<string>((resolve, reject) => {
+    let out = "";
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        open(socket) {
+          const half = body.length >> 1;
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
+          rest = () => socket.write(body.slice(half));
+          opened();
+        },
+        data(_s, data) {
+          out += data.toString();
+          const end = out.indexOf("\r\n\r\n");
+          const length = Number(/content-length: (\d+)/i.exec(out)?.[1] ?? NaN);
+          if (end >= 0 && out.length - end - 4 >= length) resolve(out);
+        },
+        close: () => resolve(out),
+        error: (_s, err) => reject(err),
+      },
+    }).catch(reject);
+  });
+  return { sent, finish: () => rest?.(), response };
+}
+
+async function waitForLog(container: RunningContainer, match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const lines = container.stdout().split("\n").filter(Boolean);
+    if (lines.some((l) => { try { return match(JSON.parse(l)); } catch { return false; } })) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`no matching log line within ${timeoutMs} ms; stdout:\n${container.stdout()}`);
+}
+
+if (skip) {
+  test.skip(`image suite (${skip})`, () => {});
+} else {
+  test("the shipped configuration has services to build", () => {
+    expect(services.length).toBeGreaterThan(0);
+  });
+
+  for (const service of services) {
+    describe(`${service.name}: image`, () => {
+      test(
+        "builds for amd64 from its Dockerfile, unchanged, and runs as a non-root user with an exec-form entrypoint",
+        async () => {
+          const image = await built(service, "amd64");
+          const config = imageConfig(image.tag);
+          expect(config.Architecture).toBe("amd64");
+          expect(config.Config.User).toBe(runSpec(service.name).user!);
+          expect(config.Config.User).not.toMatch(/^0(:|$)|^root/);
+          expect(config.Config.Entrypoint?.length).toBe(1);
+          expect(elfMachine(image.tag, config.Config.Entrypoint![0]!)).toBe(EM.amd64);
+        },
+        BUILD_TIMEOUT_MS,
+      );
+
+      test(
+        "builds for arm64 too (Fargate's default architecture here), with an aarch64 executable",
+        async () => {
+          const image = await built(service, "arm64");
+          const config = imageConfig(image.tag);
+          expect(config.Architecture).toBe("arm64");
+          expect(elfMachine(image.tag, config.Config.Entrypoint![0]!)).toBe(EM.arm64);
+        },
+        BUILD_TIMEOUT_MS,
+      );
+    });
+  }
+
+  for (const service of longRunning) {
+    describe(`${service.name}: run with ${RUN_ENVIRONMENT}'s task definition`, () => {
+      let spec: RunSpec;
+      let container: RunningContainer;
+      let entrypoint: string;
+      let stopped = false;
+      beforeAll(async () => {
+        spec = runSpec(service.name);
+        const image = await built(service, "amd64");
+        entrypoint = imageConfig(image.tag).Config.Entrypoint![0]!;
+        container = startContainer(engine!, { image: image.tag, spec });
+        if (service.kind === "web") await firstOk(container.port!, "/healthz", performance.now());
+      }, BUILD_TIMEOUT_MS);
+
+      test.if(service.kind === "web")(
+        "/healthz and /readyz answer 200, GET / reports the version passed in, an unknown path is a JSON 404",
+        async () => {
+          const base = `http://127.0.0.1:${container.port}`;
+          for (const path of ["/healthz", "/readyz"]) expect((await fetch(base + path)).status).toBe(200);
+          const info = await fetch(base + "/");
+          expect(info.status).toBe(200);
+          expect(await info.json()).toMatchObject({ version: APP_VERSION, environment: RUN_ENVIRONMENT });
+          const missing = await fetch(base + "/no/such/path");
+          expect(missing.status).toBe(404);
+          expect(missing.headers.get("content-type")).toStartWith("application/json");
+          expect(await missing.json()).toHaveProperty("error");
+        },
+        RUN_TIMEOUT_MS,
+      );
+
+      test(
+        "the task definition's health check command exits 0 inside the running container",
+        () => {
+          expect(spec.healthCheck).toBeDefined();
+          expect(container.healthcheck()).toBe(0);
+          const [kind, ...command] = spec.healthCheck!.command;
+          expect(kind).toBe("CMD");
+          const direct = container.exec(command);
+          expect({ status: direct.status, stderr: direct.stderr }).toEqual({ status: 0, stderr: "" });
+        },
+        RUN_TIMEOUT_MS,
+      );
+
+      test(
+        "runs as the task definition's user, can write only where it mounts a volume, within its CPU and memory",
+        () => {
+          const [uid, gid] = spec.user!.split(":").map(Number);
+          const status = readFileSync(`/proc/${container.pid()}/status`, "utf8");
+          expect(/^Uid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([uid, uid, uid, uid]);
+          expect(/^Gid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
+          const probe = container.exec([entrypoint, "-e", PROBE], { BUN_BE_BUN: "1" });
+          expect(probe.status).toBe(0);
+          const seen = JSON.parse(probe.stdout) as { uid: number; gid: number; checked: number; writable: string[]; cpu: { quota: string | null; period: string | null; max: string | null }; memory: string };
+          expect([seen.uid, seen.gid]).toEqual([uid!, gid!]);
+          expect(seen.checked).toBeGreaterThan(100);
+          // Every declared writable mount is writable by the user (Fargate's bind mounts are not, unless the image declares the VOLUME).
+          expect(seen.writable.sort()).toEqual(spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath).sort());
+          const cpus = seen.cpu.max ? Number(seen.cpu.max.split(" ")[0]) / Number(seen.cpu.max.split(" ")[1]) : Number(seen.cpu.quota) / Number(seen.cpu.period);
+          expect(cpus).toBeCloseTo(spec.cpuUnits / 1024, 5);
+          expect(Number(seen.memory)).toBe(spec.memoryMiB * 1024 * 1024);
+        },
+        RUN_TIMEOUT_MS,
+      );
+
+      test(
+        "SIGTERM with a request in flight: the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
+        async () => {
+          const slow = SLOW_REQUEST[service.name];
+          const request = slow && container.port ? slowRequest(container.port, slow.path, slow.body) : undefined;
+          await request?.sent;
+          if (request) await Bun.sleep(200);
+          const stopping = container.stop();
+          stopped = true;
+          await waitForLog(container, (l) => l.msg === "shutdown started");
+          request?.finish();
+          const raw = request ? await request.response : "";
+          const { exitCode, seconds } = await stopping;
+          expect(exitCode).toBe(0);
+          const drainSeconds = Number(spec.environment.DRAIN_TIMEOUT_MS ?? 10_000) / 1000;
+          expect(seconds).toBeLessThan(Math.min(drainSeconds, spec.stopTimeoutSeconds));
+          if (slow) expect(Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1])).toBe(slow.status);
+          const lines = container.stdout().split("\n").filter(Boolean);
+          const parsed = lines.map((l) => {
+            try {
+              return JSON.parse(l) as Record<string, unknown>;
+            } catch {
+              return { notJson: l };
+            }
+          });
+          expect(parsed.filter((l) => "notJson" in l)).toEqual([]);
+          const messages = parsed.map((l) => l.msg);
+          expect(messages[0]).toBe("listening");
+          expect(messages.at(-1)).toBe("shutdown complete");
+          const started = messages.indexOf("shutdown started");
+          expect(started).toBeGreaterThan(0);
+          if (slow) {
+            const answered = parsed.findIndex((l) => l.msg === "request" && l.path === slow.path);
+            expect(parsed[answered]).toMatchObject({ status: slow.status });
+            expect(answered).toBeGreaterThan(started);
+          }
+          expect(parsed.at(-1)).toMatchObject({ drained: true });
+        },
+        RUN_TIMEOUT_MS,
+      );
+
+      afterAll(() => {
+        if (!stopped) container?.stop();
+        container?.remove();
+      });
+    });
+  }
+}
