@@ -3,7 +3,6 @@
  * platform. Base images are the Dockerfile's own (pulled from their registry) or, where no registry
  * is reachable, stand-ins made from Debian's packages (./stand-ins.ts); `bases` chooses.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { globalArgs } from "./dockerfile";
@@ -119,18 +118,17 @@ export async function buildImage(engine: Engine, options: BuildOptions): Promise
   return { tag, arch, bases: real ? "real" : "stand-in", seconds, output };
 }
 
-function stream(engine: Engine, args: string[], onOutput?: (chunk: string) => void): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(engine.name, args, { env: { ...process.env, ...engine.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
+async function stream(engine: Engine, args: string[], onOutput?: (chunk: string) => void): Promise<{ code: number; output: string }> {
+  const child = Bun.spawn([engine.name, ...args], { env: { ...process.env, ...engine.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let output = "";
+  const decoder = new TextDecoder();
+  const read = async (from: ReadableStream<Uint8Array>) => {
+    for await (const chunk of from) {
+      const text = decoder.decode(chunk, { stream: true });
       output += text;
       onOutput?.(text);
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.on("error", (err) => resolve({ code: 127, output: output + String(err) }));
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
+    }
+  };
+  const [code] = await Promise.all([child.exited, read(child.stdout), read(child.stderr)]);
+  return { code, output };
 }

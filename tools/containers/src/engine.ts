@@ -100,7 +100,8 @@ export function findEngine(): Engine {
     throw new EngineUnavailable(`BF_CONTAINER_ENGINE = "${wanted}" is not allowed; use "podman" or "docker"`);
   }
   const reasons: string[] = [];
-  for (const name of wanted ? [wanted] : (["podman", "docker"] as const)) {
+  const candidates: readonly EngineName[] = wanted ? [wanted] : ["podman", "docker"];
+  for (const name of candidates) {
     let env: Record<string, string> = {};
     if (name === "podman" && process.env.CONTAINERS_CONF === undefined) {
       const dir = cacheDir();
@@ -112,8 +113,9 @@ export function findEngine(): Engine {
     }
     const probe = commandWorks(name, ["info", "--format", "{{.Host.OCIRuntime.Name}}"].slice(0, name === "podman" ? 3 : 1), env);
     if (probe.ok) {
-      found = { name, env };
-      return found;
+      const engine: Engine = { name, env };
+      found = engine;
+      return engine;
     }
     reasons.push(probe.why);
   }

@@ -190,14 +190,14 @@ if (skip) {
       test(
         "runs as the task definition's user, can write only where it mounts a volume, within its CPU and memory",
         () => {
-          const [uid, gid] = spec.user!.split(":").map(Number);
+          const [uid, gid] = spec.user!.split(":").map(Number) as [number, number];
           const status = readFileSync(`/proc/${container.pid()}/status`, "utf8");
           expect(/^Uid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([uid, uid, uid, uid]);
           expect(/^Gid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
           const probe = container.exec([entrypoint, "-e", PROBE], { BUN_BE_BUN: "1" });
           expect(probe.status).toBe(0);
           const seen = JSON.parse(probe.stdout) as { uid: number; gid: number; checked: number; writable: string[]; cpu: { quota: string | null; period: string | null; max: string | null }; memory: string };
-          expect([seen.uid, seen.gid]).toEqual([uid!, gid!]);
+          expect([seen.uid, seen.gid]).toEqual([uid, gid]);
           expect(seen.checked).toBeGreaterThan(100);
           // Every declared writable mount is writable by the user (Fargate's bind mounts are not, unless the image declares the VOLUME).
           expect(seen.writable.sort()).toEqual(spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath).sort());
