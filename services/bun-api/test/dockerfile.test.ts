@@ -1,6 +1,7 @@
 /**
- * No Docker engine runs here, so the Dockerfile is checked as text: what the task definition and
- * the runtime contract rely on must be true of it.
+ * Checks of the Dockerfile's text that the runtime contract relies on. The image itself is built
+ * and run by the image suite (tools/containers); this file also runs inside the image's build
+ * stage, so it reads only what that stage has (no .dockerignore, no other services).
  */
 import { CONTAINER_BINARY, CONTAINER_USER, DEFAULT_CONTAINER_PORT, HEALTHCHECK_ARG } from "@bun-fargate/config/runtime";
 import { describe, expect, test } from "bun:test";
