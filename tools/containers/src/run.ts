@@ -42,8 +42,6 @@ export interface RunningContainer {
   /** Runs the configured health check once; 0 is healthy. */
   healthcheck(): number;
   inspect(): Record<string, unknown>;
-  /** The container's main process ID on the host. */
-  pid(): number;
   /** Sends the stop signal, waits up to the stop timeout, then kills; resolves with the exit code and seconds taken. */
   stop(): Promise<{ exitCode: number; seconds: number }>;
   remove(): void;
@@ -126,7 +124,6 @@ export function startContainer(engine: Engine, options: RunOptions): RunningCont
     exec: (command, env = {}) => engineRun(engine, ["exec", ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]), name, ...command]),
     healthcheck: () => engineRun(engine, ["healthcheck", "run", name]).status,
     inspect: () => (JSON.parse(engineOk(engine, ["container", "inspect", name])) as Record<string, unknown>[])[0]!,
-    pid: () => Number(engineOk(engine, ["container", "inspect", "--format", "{{.State.Pid}}", name]).trim()),
     async stop() {
       const started = performance.now();
       const child = Bun.spawn([engine.name, "stop", "--time", String(spec.stopTimeoutSeconds), name], { env: { ...process.env, ...engine.env }, stdout: "ignore", stderr: "pipe" });

@@ -42,7 +42,7 @@ function walk(dir) {
 walk("/");
 const read = (p) => { try { return fs.readFileSync(p, "utf8").trim(); } catch { return null; } };
 console.log(JSON.stringify({
-  uid: process.getuid(), gid: process.getgid(), checked, writable,
+  uid: process.getuid(), gid: process.getgid(), server: read("/proc/1/status"), checked, writable,
   cpu: { quota: read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), period: read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"), max: read("/sys/fs/cgroup/cpu.max") },
   memory: read("/sys/fs/cgroup/memory/memory.limit_in_bytes") ?? read("/sys/fs/cgroup/memory.max"),
 }));
@@ -191,13 +191,13 @@ if (skip) {
         "runs as the task definition's user, can write only where it mounts a volume, within its CPU and memory",
         () => {
           const [uid, gid] = spec.user!.split(":").map(Number) as [number, number];
-          const status = readFileSync(`/proc/${container.pid()}/status`, "utf8");
-          expect(/^Uid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([uid, uid, uid, uid]);
-          expect(/^Gid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
           const probe = container.exec([entrypoint, "-e", PROBE], { BUN_BE_BUN: "1" });
           expect(probe.status).toBe(0);
-          const seen = JSON.parse(probe.stdout) as { uid: number; gid: number; checked: number; writable: string[]; cpu: { quota: string | null; period: string | null; max: string | null }; memory: string };
+          const seen = JSON.parse(probe.stdout) as { uid: number; gid: number; server: string; checked: number; writable: string[]; cpu: { quota: string | null; period: string | null; max: string | null }; memory: string };
           expect([seen.uid, seen.gid]).toEqual([uid, gid]);
+          // The server itself (PID 1 of the container): real, effective, saved and filesystem IDs.
+          expect(/^Uid:\s+(.*)$/m.exec(seen.server)![1]!.split(/\s+/).map(Number)).toEqual([uid, uid, uid, uid]);
+          expect(/^Gid:\s+(.*)$/m.exec(seen.server)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
           expect(seen.checked).toBeGreaterThan(100);
           // Every declared writable mount is writable by the user (Fargate's bind mounts are not, unless the image declares the VOLUME).
           expect(seen.writable.sort()).toEqual(spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath).sort());
