@@ -1,6 +1,7 @@
-// The lane's user-path checks: the `cdktn` CLI (which replaces `cdktf` in scripts/ci and the e2e)
-// and what the provider jump means for Terraform state. Called by lane.mjs with its helpers.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+// The lane's user-path checks: the migrated copy's jest suite, the `cdktn` CLI (which replaces
+// `cdktf` in scripts/ci and the e2e) and what the provider jump means for Terraform state. Called by
+// lane.mjs with its helpers.
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { treeHash } from "./scratch.mjs";
@@ -107,5 +108,76 @@ export function stateChecks({ check, skip, run, tail, work, cdktfShipped, cdktnS
     `state: terraform init -upgrade takes ${awsTo} (source "${block(cdktnShipped).aws.source}"); apply finds no changes and the state keeps its provider address`,
     ok && address() === before && locked() === `${before.replace(/^provider\["|"\]$/g, "")} ${awsTo}`,
     ok ? `state provider ${address()}; lock ${locked()}; provider build ${tools.providerBuild} served as both versions` : tail(r.out),
+  );
+}
+
+/** Every jest snapshot file of the workspace packages, relative to root. */
+function snapshotFiles(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const rel = join(dir, e.name);
+      if (e.isDirectory() && e.name !== "node_modules") walk(rel);
+      else if (e.isFile() && e.name.endsWith(".snap")) out.push(rel);
+    }
+  };
+  for (const dir of ["stacks/src", "packages"]) if (existsSync(join(root, dir))) walk(dir);
+  return out.sort();
+}
+
+/**
+ * The migrated copy's whole jest suite, with snapshots updated (`-u`, the user's step after the
+ * move), then each rewritten snapshot file compared line by line with the repository's: only the
+ * provider's source and version (and cdktf's two-line empty objects and arrays) may differ.
+ */
+export function jestChecks({ check, run, tail, copy, work, expected }) {
+  console.log("\n== jest on the migrated copy (snapshots updated, then compared with the repository's)");
+  const files = snapshotFiles(copy);
+  const before = Object.fromEntries(files.map((f) => [f, readFileSync(join(copy, f), "utf8")]));
+  const report = join(work, "jest.json");
+  const r = run(process.execPath, [join(copy, "stacks", "node_modules", "jest", "bin", "jest.js"), "--ci=false", "-u", "--silent", "--json", `--outputFile=${report}`], { cwd: copy, env: { CI: "true" } });
+  let j;
+  try {
+    j = JSON.parse(readFileSync(report, "utf8"));
+  } catch {
+    return check("jest on the migrated copy", false, tail(r.out, 20));
+  }
+  const failedNames = j.testResults.flatMap((t) => t.assertionResults.filter((a) => a.status === "failed").map((a) => a.fullName));
+  check(
+    "jest on the migrated copy: every test passes",
+    r.status === 0 && j.numFailedTests === 0 && j.numRuntimeErrorTestSuites === 0 && j.numPassedTests > 0,
+    j.numFailedTests || j.numRuntimeErrorTestSuites ? `${j.numFailedTests} failed: ${failedNames.slice(0, 5).join("; ")}${j.numRuntimeErrorTestSuites ? `; ${j.numRuntimeErrorTestSuites} suites did not run` : ""}` : `${j.numPassedTests} passed in ${r.seconds.toFixed(1)} s; ${j.snapshot.updated} snapshots updated`,
+  );
+
+  const collapse = (t) => t.replace(/([[{])\n\s*([\]}])/g, "$1$2");
+  const layout = (t) => (t.match(/([[{])\n\s*([\]}])/g) ?? []).length;
+  const [metadata, source, version] = ["//.metadata.version", "required_providers.aws.source", "required_providers.aws.version"].map((n) => expected.find((e) => e.name === n));
+  const allowed = [
+    [source, (a, b) => a === `"source": ${JSON.stringify(source.from)},` && b === `"source": ${JSON.stringify(source.to)},`],
+    [version, (a, b) => a.replace(/,$/, "") === `"version": ${JSON.stringify(version.from)}` && b.replace(/,$/, "") === `"version": ${JSON.stringify(version.to)}`],
+    [metadata, (a, b) => a.replace(/,$/, "") === `"version": ${JSON.stringify(metadata.from)}` && b.replace(/,$/, "") === `"version": ${JSON.stringify(metadata.to)}`],
+  ];
+  const counts = Object.fromEntries(expected.map((e) => [e.name, 0]));
+  let layoutCount = 0;
+  const unexpected = [];
+  for (const f of files) {
+    const after = readFileSync(join(copy, f), "utf8");
+    layoutCount += layout(before[f]) - layout(after);
+    const [a, b] = [collapse(before[f]).split("\n"), collapse(after).split("\n")];
+    if (a.length !== b.length) {
+      unexpected.push(`${f}: ${a.length} lines before, ${b.length} after`);
+      continue;
+    }
+    a.forEach((line, i) => {
+      if (line === b[i]) return;
+      const hit = allowed.find(([, ok]) => ok(line.trim(), b[i].trim()));
+      if (hit) counts[hit[0].name]++;
+      else unexpected.push(`${f}:${i + 1}: ${line.trim()} -> ${b[i].trim()}`);
+    });
+  }
+  check(
+    `jest -u changes the snapshots only where the stacks change (${files.length} files)`,
+    unexpected.length === 0 && counts[source.name] > 0 && counts[source.name] === counts[version.name],
+    unexpected.length ? unexpected.slice(0, 6).join("; ") : `${expected.map((e) => `${e.name} ${counts[e.name]}`).join(", ")}, empty objects/arrays from two lines to one ${layoutCount}`,
   );
 }

@@ -5,20 +5,21 @@
 // @cdktn/provider-aws, constructs; cached per lockfile), synthesizes the same apps from the copy and
 // from the repository with the project's Bun, and compares every stack: only the version metadata,
 // required_providers.aws.source and the provider version may differ. Then type-checks the copy,
-// runs `cdktn synth` (Node 22) and checks what the provider jump does to Terraform state with the
-// e2e tools when they exist. Without a registry the registry-bound checks are skipped, never passed.
+// runs its jest suite with snapshots updated (only the provider lines may change), runs
+// `cdktn synth` (Node 22) and checks what the provider jump does to Terraform state with the e2e
+// tools when they exist. Without a registry the registry-bound checks are skipped, never passed.
 //
 // Options (env): BF_CDKTN_REQUIRE=1  a registry that cannot be reached fails instead of skipping;
 // BF_CDKTN_KEEP=1  keep the work directory; BF_CDKTN_CACHE  package cache; BF_CDKTN_SEED  property seed.
 // Closes with "N passed, N failed, N skipped" (read by scripts/test-all.mjs).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareOutputs, expectedDifferences, passes, tallyFound } from "./compare.mjs";
 import { compareTests } from "./compare.test.mjs";
 import { migrateTests } from "./migrate.test.mjs";
-import { cliChecks, stateChecks } from "./lane-extras.mjs";
+import { cliChecks, jestChecks, stateChecks } from "./lane-extras.mjs";
 import { BUN, cacheDir, cleanEnv, copyRepo, installLane, LANE, linkModules, ROOT, treeHash } from "./scratch.mjs";
 
 const results = [];
@@ -84,6 +85,12 @@ function synth(root, variant, out, extraEnv = {}) {
   const env = { ...variant.env, ...extraEnv };
   if (variant.script) return run(BUN, [join(root, variant.script)], { cwd: root, env: { ...env, CDKTF_OUTDIR: out } });
   return run(process.execPath, [join(root, "scripts", "synth.mjs"), "--out", out], { cwd: root, env });
+}
+
+// A repository already moved to cdktn has no cdktf side to compare.
+if (!/^\s+cdktf:/m.test(readFileSync(join(ROOT, "pnpm-workspace.yaml"), "utf8")) || !existsSync(join(ROOT, "stacks", "node_modules", "cdktf"))) {
+  skip("CDK Terrain lane", "this repository is on CDK Terrain already (no cdktf in the catalog or in stacks/node_modules); the lane compares a cdktf tree with its migration");
+  finish();
 }
 
 // ---- 1. the codemod and the comparison, offline ---------------------------------------------------
@@ -216,8 +223,9 @@ phase("typecheck", () => {
   check(`tsc over ${dirs.join(", ")} of the migrated copy`, r.status === 0, r.status === 0 ? `${r.seconds.toFixed(1)} s` : tail(r.out, 20));
 });
 
-// ---- 6. the CLI and 7. state ---------------------------------------------------------------------
+// ---- 6. jest, 7. the CLI and 8. state ------------------------------------------------------------
 const ctx = { check, skip, run, tail, copy, work: WORK, laneDir: lane.dir, expected, cdktnShipped: cdktnOut.shipped, cdktfShipped: cdktfOut.shipped, awsFrom, awsTo };
+phase("jest", () => jestChecks(ctx));
 phase("cdktn CLI", () => cliChecks(ctx));
 phase("state", () => stateChecks(ctx));
 

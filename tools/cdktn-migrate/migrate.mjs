@@ -48,12 +48,15 @@ const SHELL = /\.(?:sh|bash)$/;
 const SKIP_DIRS = new Set(["node_modules", ".git", "cdktf.out", ".e2e", ".venv", ".gen", ".terraform", "coverage", "dist", "__pycache__", "__snapshots__"]);
 // Where a module is named: import/export ... from, import(), require(), declare module, jest.mock().
 const SPECIFIER = /(\b(?:from|import|require|module)\s*\(?\s*|\bjest\.(?:mock|doMock|unmock|requireActual|requireMock)\s*\(\s*)(["'`])(@cdktf\/[\w.-]+|cdktf)((?:\/[^"'`\s]*)?)\2/g;
-// A cdktf CLI run: `pnpm exec cdktf`, `npx cdktf`, `cdktf <subcommand>`, node_modules/.bin/cdktf.
+// A cdktf CLI run: `pnpm exec cdktf`, `npx cdktf`, `cdktf <subcommand>`, node_modules/.bin/cdktf,
+// ["exec", "cdktf"].
 const CLI = [
   /(\b(?:exec|dlx|npx(?:[ \t]+--yes)?)[ \t]+)cdktf(?=[\s"'`)\]]|$)/gm,
   /()\bcdktf(?=[ \t]+(?:deploy|diff|destroy|synth|get|output|list|plan|watch|init|convert|provider|debug|login)\b)/g,
   /(\.bin[/\\])cdktf(?![\w.-])/g,
   /(["']\.bin["']\s*,\s*["'])cdktf(?=["'])/g,
+  // The same run as a list of words, as tests of command lines spell it.
+  /(["']exec["']\s*,\s*["'])cdktf(?=["'])/g,
 ];
 
 /** Counts of what one rewrite changed, by kind. */
@@ -333,7 +336,7 @@ export function nextSteps(targets) {
   return [
     `use Node.js ${targets.node} or later (cdktn-cli's engines; .npmrc has engine-strict=true, so pnpm refuses older ones)`,
     "pnpm install (updates pnpm-lock.yaml to the new packages), then pnpm test",
-    "review and accept the snapshot changes (pnpm exec jest -u): the metadata version, required_providers.aws.source aws -> hashicorp/aws and the provider version",
+    "stacks/node_modules/.bin/jest --ci=false -u, and review the snapshot changes: required_providers.aws.source aws -> hashicorp/aws, the provider version, empty objects written as {}",
     `pnpm e2e:setup again: the e2e serves the AWS provider as ${targets.awsProvider} now`,
     "per stack with state, `terraform init -upgrade` (cdktn deploy/diff run it) to take the new provider",
   ];

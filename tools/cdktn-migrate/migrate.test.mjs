@@ -23,6 +23,7 @@ const REWRITE = [
   () => [`run("pnpm exec cdktf deploy dev-network --skip-synth");`, 0],
   () => [`repo.fake("pnpm", [{ match: "^exec cdktf diff" }]);`, 0],
   () => [`const bin = join(STACKS, "node_modules", ".bin", "cdktf");`, 0],
+  () => [`expect(words).toEqual([["pnpm", "exec", "cdktf", "deploy", "dev-network"]]);`, 0],
   () => [`// then \`cdktf synth\` exits non-zero`, 0],
   () => [`// per-resource imports (@cdktf/provider-aws/lib/<resource>)`, 0],
 ];
