@@ -334,11 +334,12 @@ export function apply(result) {
 /** What is left for the user, after the code part. */
 export function nextSteps(targets) {
   return [
-    `use Node.js ${targets.node} or later (cdktn-cli's engines; .npmrc has engine-strict=true, so pnpm refuses older ones)`,
-    "pnpm install (updates pnpm-lock.yaml to the new packages), then pnpm test",
-    "stacks/node_modules/.bin/jest --ci=false -u, and review the snapshot changes: required_providers.aws.source aws -> hashicorp/aws, the provider version, empty objects written as {}",
-    `pnpm e2e:setup again: the e2e serves the AWS provider as ${targets.awsProvider} now`,
-    "per stack with state, `terraform init -upgrade` (cdktn deploy/diff run it) to take the new provider",
+    `use Node.js ${targets.node.replace(">=", "")} or later: cdktn-cli requires it, and .npmrc's engine-strict=true makes pnpm refuse older ones`,
+    "pnpm install (writes pnpm-lock.yaml for the new packages)",
+    "stacks/node_modules/.bin/jest --ci=false -u, then review the snapshot changes: required_providers.aws source aws -> hashicorp/aws and version, empty objects written as {}",
+    `pnpm e2e:setup again before pnpm e2e: the stacks now require AWS provider ${targets.awsProvider}`,
+    "a stack directory that keeps an old .terraform.lock.hcl needs terraform init -upgrade (cdktn deploy and diff add -upgrade themselves when the lock does not fit)",
+    "docs and READMEs that mention the cdktf CLI are not rewritten",
   ];
 }
 
