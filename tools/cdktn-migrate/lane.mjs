@@ -27,7 +27,10 @@ let skipped = 0;
 const started = Date.now();
 const phases = [];
 const WORK = mkdtempSync(join(tmpdir(), "bf-cdktn-work-"));
-const temp = [WORK]; // removed at the end unless BF_CDKTN_KEEP=1
+const temp = [WORK]; // removed on exit, however the lane ends, unless BF_CDKTN_KEEP=1
+process.on("exit", () => {
+  if (process.env.BF_CDKTN_KEEP !== "1") for (const d of temp) rmSync(d, { recursive: true, force: true });
+});
 
 function check(name, ok, detail = "") {
   results.push({ name, ok, detail });
@@ -56,7 +59,6 @@ function finish() {
     for (const r of results.filter((x) => !x.ok)) console.log(`  ${r.name}${r.detail ? ` — ${r.detail.split("\n")[0]}` : ""}`);
   }
   if (process.env.BF_CDKTN_KEEP === "1") console.log(`kept: ${temp.join(", ")}`);
-  else for (const d of temp) rmSync(d, { recursive: true, force: true });
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed ? 1 : 0);
 }
