@@ -17,6 +17,9 @@ export const suites = [
   { name: "checkov", cwd: "stacks", cmd: ["bash", "scan/scan.sh"], parse: "plain", env: { BF_SCAN_SYNTH: "always" } },
   // Builds actionlint from the Go module proxy; reports its workflows as skipped when it cannot.
   { name: "actionlint", cwd: ".", cmd: ["bash", "scripts/ci/actionlint.sh"], parse: "plain" },
+  // The CDK Terrain lane: the codemod on a copy of the repository, cdktn synth compared with cdktf's,
+  // stack by stack; its packages come from the npm registry (cached), skipped when it is unreachable.
+  { name: "cdktn-lane", cwd: ".", cmd: ["node", "tools/cdktn-migrate/lane.mjs"], parse: "plain" },
   // The deploy proof against moto, when `pnpm e2e:setup` has built its tools (a cold build takes
   // far longer than a test run should); reported as one skipped test otherwise.
   { name: "e2e", cwd: "stacks", cmd: ["node", "e2e/run.mjs"], parse: "plain" },
