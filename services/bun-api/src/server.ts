@@ -13,14 +13,19 @@ export interface ServiceOptions {
   readonly hostname?: string;
 }
 
+/** While draining, how often the count of requests in flight is read. */
+const DRAIN_POLL_MS = 20;
+
 export interface Service {
   readonly server: Server<undefined>;
   readonly app: App;
   readonly lifecycle: Lifecycle;
   /**
    * Readiness to 503, wait DRAIN_DELAY_MS, stop listening (idle keep-alive connections close at
-   * once), give in-flight requests DRAIN_TIMEOUT_MS to finish, then close what is left. Resolves to
-   * the exit code: 0 if every request finished, 1 if some had to be cut off.
+   * once), give in-flight requests DRAIN_TIMEOUT_MS to finish, then close what is left: connections
+   * that hold no request (half a request line or header, never completed) at once, requests still
+   * running at the timeout. Resolves to the exit code: 0 if every request finished, 1 if some had
+   * to be cut off.
    */
   shutdown(signal: string): Promise<number>;
 }
@@ -75,18 +80,31 @@ async function drain(server: Server<undefined>, lifecycle: Lifecycle, logger: Lo
     drainTimeoutMs: config.drainTimeoutMs,
   });
   if (config.drainDelayMs > 0) await Bun.sleep(config.drainDelayMs);
+  // stop(false) resolves once every connection has closed, and a connection holding half a request
+  // never closes by itself (Bun 1.4.5 does not count it in pendingRequests, and stop(false) waits
+  // for it until the idle timeout). So the drain ends when no request is in flight, whatever
+  // connections are still open. pendingRequests counts a request until its response is written.
+  let poll: Timer | undefined;
   let timer: Timer | undefined;
+  const stopped = server.stop(false).then(() => true);
+  const idle = new Promise<true>((resolve) => {
+    const check = (): void => {
+      if (server.pendingRequests === 0) resolve(true);
+      else poll = setTimeout(check, DRAIN_POLL_MS);
+    };
+    check();
+  });
   const finished = await Promise.race([
-    server.stop(false).then(() => true),
+    stopped,
+    idle,
     new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), config.drainTimeoutMs);
     }),
   ]);
+  clearTimeout(poll);
   clearTimeout(timer);
-  if (!finished) {
-    logger.warn("drain timed out; closing the remaining connections", { inFlight: server.pendingRequests });
-    await server.stop(true);
-  }
+  if (!finished) logger.warn("drain timed out; closing the remaining connections", { inFlight: server.pendingRequests });
+  await server.stop(true);
   logger.info("shutdown complete", { signal, drained: finished, durationMs: Math.round(performance.now() - started) });
   return finished ? 0 : 1;
 }

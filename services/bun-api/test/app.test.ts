@@ -159,6 +159,31 @@ describe("unknown routes and methods", () => {
     ]);
   });
 
+  test("a method no route can have is a 501 that closes the connection; OPTIONS and PUT stay 405", async () => {
+    for (const method of ["CONNECT", "TRACE", "PROPFIND", "PURGE"]) {
+      const res = await t.app.request("/healthz", { method });
+      expect(res.status).toBe(501);
+      expect(res.headers.get("connection")).toBe("close");
+      expect(res.headers.get("allow")).toBeNull();
+      expectSecurityHeaders(res);
+      expect(await json(res)).toEqual({ error: `method "${method}" is not implemented by this service`, traceId: res.headers.get(TRACE_HEADER) });
+    }
+    expect(t.sink.records().map((r) => [r.status, r.route])).toEqual(Array.from({ length: 4 }, () => [501, null]));
+    for (const method of ["OPTIONS", "PUT", "PATCH"]) expect((await t.app.request("/healthz", { method })).status).toBe(405);
+  });
+
+  test("an invalid Host is a 400 naming it, on a route and in the fallback; a valid or empty one is ignored", async () => {
+    for (const path of ["/healthz", "/v1/notes?limit=1", "/nope"]) {
+      t.sink.clear();
+      const res = await t.app.request(path, { headers: { host: "x:99999" } });
+      expect(res.status).toBe(400);
+      expectSecurityHeaders(res);
+      expect((await json(res)).error).toBe('invalid Host header "x:99999": expected host[:port], a single value, port 0-65535');
+      expect(onlyLine()).toMatchObject({ status: 400, path: path.split("?")[0] });
+    }
+    for (const host of ["", "api.example.com:443", "[::1]"]) expect((await t.app.request("/healthz", { headers: { host } })).status).toBe(200);
+  });
+
   test("encoded newlines in a path stay encoded in the one log line", async () => {
     for (const path of ["/nope%0A%0D", "/%0d%0aSet-Cookie:%20x=1", "/v1/notes/abc%0Adef"]) {
       t.sink.clear();
