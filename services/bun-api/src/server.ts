@@ -9,8 +9,6 @@ import type { Logger } from "./log/logger";
 export interface ServiceOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Bind address. @default "0.0.0.0" */
-  readonly hostname?: string;
 }
 
 /** While draining, how often the count of requests in flight is read. */
@@ -36,7 +34,7 @@ export function startService(options: ServiceOptions): Service {
   const app = createApp({ config, logger, lifecycle });
   const server = Bun.serve({
     port: config.port,
-    hostname: options.hostname ?? "0.0.0.0",
+    hostname: config.host,
     // Never Bun's development error page: it sends source code and stack traces to the client.
     development: false,
     // Outlives the ALB's idle timeout, so the ALB, not the app, closes idle connections.
@@ -52,6 +50,7 @@ export function startService(options: ServiceOptions): Service {
   lifecycle.ready();
   logger.info("listening", {
     port: server.port,
+    host: config.host,
     idleTimeoutSeconds: APP_IDLE_TIMEOUT_SECONDS,
     drainDelayMs: config.drainDelayMs,
     drainTimeoutMs: config.drainTimeoutMs,
