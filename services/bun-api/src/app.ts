@@ -13,12 +13,13 @@ import { RequestContext, requestContext } from "./trace/context";
 import { newTraceId } from "./trace/trace-id";
 
 /**
- * Methods routed like any other: on a path that lacks one, 405 with `Allow`. Any other method
- * (CONNECT, TRACE, WebDAV and other extension methods Bun passes through) is answered 501 with
- * `Connection: close`: after a CONNECT, Bun 1.4.5 reads the rest of the connection as a tunnel and
- * never answers the next request on it, so the connection is not worth keeping.
+ * Methods answered on a keep-alive connection like any other. After any other method (CONNECT,
+ * TRACE, WebDAV and other extension methods Bun passes through) the answer, a 405 or 404 like any
+ * method a route lacks, carries `Connection: close`: after a CONNECT, Bun 1.4.5 reads the rest of
+ * the connection as a tunnel and never answers the next request on it. A 4xx, not a 501: the client
+ * asked for something this service does not offer, and a 5xx would count against the service.
  */
-export const ROUTABLE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+export const ORDINARY_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const CLOSE = { connection: "close" } as const;
 
 export interface AppOptions {
@@ -35,7 +36,7 @@ export interface App {
   /**
    * For Bun.serve `fetch`: what Bun's router did not match. Routes on the normalised path (a
    * request for `/./healthz` or `/v1/../healthz` is served by `/healthz`), else 405 (known path),
-   * 404, or 501 for a method no route can have.
+   * 404, or 400 for a target that is not a path; closes the connection after an unusual method.
    */
   readonly fallback: ServeHandler;
   /** For Bun.serve `error`: the last resort if something throws outside a handler's own guard. */
@@ -58,18 +59,17 @@ export function createApp(options: AppOptions): App {
 
   const dispatch: Handler = (req, ctx) => {
     const method = req.method;
-    if (!ROUTABLE_METHODS.has(method)) {
-      return problem(ctx, 501, `method ${JSON.stringify(method.slice(0, 32))} is not implemented by this service`, undefined, CLOSE);
-    }
+    const close = ORDINARY_METHODS.has(method) ? undefined : CLOSE;
     const path = normalisePath(pathOf(req.url));
-    if (path === undefined) return problem(ctx, 400, "the request target must be a path starting with /");
+    if (path === undefined) return problem(ctx, 400, "the request target must be a path starting with /", undefined, close);
     ctx.path = path;
     const match = matchRoute(compiled, path);
-    if (match === undefined) return problem(ctx, 404, "no route for this path");
+    if (match === undefined) return problem(ctx, 404, "no route for this path", undefined, close);
     ctx.route = match.route.template;
     const handler = match.route.methods[(method === "HEAD" ? "GET" : method) as Method];
     if (handler === undefined) {
-      return problem(ctx, 405, `method ${method} is not allowed here; allowed: ${match.route.allow}`, undefined, { allow: match.route.allow });
+      const allow = match.route.allow;
+      return problem(ctx, 405, `method ${method.slice(0, 32)} is not allowed here; allowed: ${allow}`, undefined, close === undefined ? { allow } : { allow, ...close });
     }
     Object.defineProperty(req, "params", { value: match.params, configurable: true });
     return handler(req, ctx);

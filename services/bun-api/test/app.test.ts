@@ -159,17 +159,29 @@ describe("unknown routes and methods", () => {
     ]);
   });
 
-  test("a method no route can have is a 501 that closes the connection; OPTIONS and PUT stay 405", async () => {
-    for (const method of ["CONNECT", "TRACE", "PROPFIND", "PURGE"]) {
-      const res = await t.app.request("/healthz", { method });
-      expect(res.status).toBe(501);
+  test("an unusual method gets the same 404 or 405, and closes the connection; ordinary methods keep it", async () => {
+    for (const [method, path, status] of [
+      ["CONNECT", "/healthz", 405],
+      ["TRACE", "/v1/notes", 405],
+      ["PROPFIND", "/", 405],
+      ["PURGE", "/nope", 404],
+    ] as const) {
+      const res = await t.app.request(path, { method });
+      expect(res.status).toBe(status);
       expect(res.headers.get("connection")).toBe("close");
-      expect(res.headers.get("allow")).toBeNull();
       expectSecurityHeaders(res);
-      expect(await json(res)).toEqual({ error: `method "${method}" is not implemented by this service`, traceId: res.headers.get(TRACE_HEADER) });
+      if (status === 405) expect((await json(res)).error).toStartWith(`method ${method} is not allowed here; allowed: GET, HEAD`);
     }
-    expect(t.sink.records().map((r) => [r.status, r.route])).toEqual(Array.from({ length: 4 }, () => [501, null]));
-    for (const method of ["OPTIONS", "PUT", "PATCH"]) expect((await t.app.request("/healthz", { method })).status).toBe(405);
+    expect(t.sink.records().map((r) => [r.status, r.route])).toEqual([
+      [405, "/healthz"],
+      [405, "/v1/notes"],
+      [405, "/"],
+      [404, null],
+    ]);
+    for (const method of ["OPTIONS", "PUT", "PATCH"]) {
+      const res = await t.app.request("/healthz", { method });
+      expect([res.status, res.headers.get("connection")]).toEqual([405, null]);
+    }
   });
 
   test("an invalid Host is a 400 naming it, on a route and in the fallback; a valid or empty one is ignored", async () => {

@@ -146,20 +146,28 @@ describe("dot segments", () => {
 
 describe("methods the service does not serve", () => {
   test(
-    "CONNECT, TRACE and extension methods get a 501 and the connection is closed, so the next request goes to a fresh one",
+    "after CONNECT, TRACE or an extension method the answer closes the connection, so the next request goes to a fresh one",
     async () => {
       const server = await startServer();
       const next = request("GET /healthz HTTP/1.1", ["Host: x"]);
-      for (const first of ["CONNECT x:443 HTTP/1.1", "CONNECT /healthz HTTP/1.1", "TRACE /healthz HTTP/1.1", "PROPFIND / HTTP/1.1", "PURGE /nope HTTP/1.1"]) {
+      for (const [first, host, status, allow] of [
+        ["CONNECT x:443 HTTP/1.1", "x", 400, undefined],
+        ["CONNECT x:443 HTTP/1.1", "a b", 400, undefined],
+        ["CONNECT /healthz HTTP/1.1", "x", 405, "GET, HEAD"],
+        ["TRACE /healthz HTTP/1.1", "x", 405, "GET, HEAD"],
+        ["PROPFIND /v1/notes HTTP/1.1", "x", 405, "GET, HEAD, POST"],
+        ["PURGE /nope HTTP/1.1", "x", 404, undefined],
+        // An invalid Host closes the connection whatever the method.
+        ["GET /healthz HTTP/1.1", "x:99999", 400, undefined],
+      ] as const) {
         const conn = await RawConnection.open(server.port);
         // Pipelined: the second request is already on the connection when the first is answered.
-        conn.write(request(first, ["Host: x"]) + next);
+        conn.write(request(first, [`Host: ${host}`]) + next);
         const res = expectServiceAnswer(await conn.read(), first);
-        expect({ first, status: res.status, connection: res.headers.get("connection") }).toEqual({ first, status: 501, connection: "close" });
-        expect(JSON.parse(res.body).error).toMatch(/^method "[A-Z]+" is not implemented by this service$/);
+        expect({ first, status: res.status, allow: res.headers.get("allow"), connection: res.headers.get("connection") }).toEqual({ first, status, allow, connection: "close" });
         expect({ first, closed: await conn.waitClosed(2000) }).toEqual({ first, closed: true });
         conn.close();
-        expect((await lineOf(server, res)).status).toBe(501);
+        expect((await lineOf(server, res)).status).toBe(status);
       }
       // A method the service routes keeps the connection: the next request on it is answered.
       const conn = await RawConnection.open(server.port);

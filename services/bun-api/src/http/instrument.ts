@@ -14,6 +14,7 @@ export type ServeHandler = (req: Request, server?: Server<undefined>) => Respons
 export const HEALTH_CHECKER_AGENTS = ["ELB-HealthChecker/", HEALTHCHECK_AGENT] as const;
 
 const IP = /^[0-9A-Fa-f.:]{2,45}$/;
+const CLOSE = { connection: "close" } as const;
 /** Bounds for untrusted strings copied into the access line. */
 export const MAX_LOGGED_PATH = 256;
 export const MAX_LOGGED_USER_AGENT = 256;
@@ -71,11 +72,12 @@ export function instrument(route: string | null, handler: Handler, options: Inst
     const headers = req.headers;
     const ctx = new RequestContext(traceIdFromHeaders(headers), route);
     // RFC 9112 §3.2: a server must answer 400 to an invalid Host or to several Host lines. Nothing
-    // here reads Host (routing uses the path alone), so a missing one (HTTP/1.0) is fine.
+    // here reads Host (routing uses the path alone), so a missing one (HTTP/1.0) is fine. The
+    // connection is closed: its client is broken, and the request may be a CONNECT (see app.ts).
     const host = headers.get("host");
     let out: Response | Promise<Response>;
     if (host !== null && !isValidHost(host)) {
-      out = problem(ctx, 400, `invalid Host header ${JSON.stringify(host.slice(0, 100))}: expected host[:port], a single value, port 0-65535`);
+      out = problem(ctx, 400, `invalid Host header ${JSON.stringify(host.slice(0, 100))}: expected host[:port], a single value, port 0-65535`, undefined, CLOSE);
     } else {
       try {
         out = requestContext.run(ctx, handler, req as Parameters<Handler>[0], ctx);
