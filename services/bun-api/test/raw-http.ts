@@ -18,7 +18,7 @@ export type ReadResult = RawResponse | "closed" | "timeout";
 
 export class RawConnection {
   readonly #socket: Socket;
-  #buffer = Buffer.alloc(0);
+  #buffer: Buffer = Buffer.alloc(0);
   #closed = false;
   #wake: (() => void) | undefined;
   readonly opened: Promise<void>;
