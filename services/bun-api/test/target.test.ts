@@ -95,10 +95,24 @@ describe("isValidHost", () => {
     },
   );
 
-  test.each(["a b", "x:99999", "x:65536", "x:123456", "x:abc", "[::1", "::1", "x/y", "user@x", "x?y", "x#y", "x\\y", "\xff\xfe", "x, y", "%zz", "x:1:2"])(
+  test.each(["[]", "[::1]x", "a%4", "a%4g", "x:006553", "a b", "x:99999", "x:65536", "x:123456", "x:abc", "[::1", "::1", "x/y", "user@x", "x?y", "x#y", "x\\y", "\xff\xfe", "x, y", "%zz", "x:1:2"])(
     "%p is refused",
     (host) => {
       expect(isValidHost(host)).toBe(false);
     },
   );
+
+  test(`agrees with the RFC 3986 grammar written as a regular expression (seed ${SEED}, ${RUNS * 10} runs)`, () => {
+    const grammar = /^(?:\[[0-9A-Za-z:.]+\]|(?:[A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)(?::(\d{0,5}))?$/;
+    const oracle = (host: string): boolean => {
+      const m = grammar.exec(host);
+      return m !== null && (m[1] === undefined || Number(m[1]) <= 65_535);
+    };
+    const rng = new Prng(SEED + 2);
+    const pieces = ["a", "Z", "0", "00", "9", ".", "-", "_", "~", "!", ",", ";", "=", "%", "%4", "%41", "%zz", "[", "]", "::1", ":", "6553", "5", "65536", " ", "/", "@", "#", "?", "\\", "\xff", "é"];
+    for (let i = 0; i < RUNS * 10; i++) {
+      const host = Array.from({ length: rng.int(0, 8) }, () => rng.pick(pieces)).join("");
+      if (isValidHost(host) !== oracle(host)) throw new Error(`seed ${SEED + 2}, run ${i}: isValidHost(${JSON.stringify(host)}) is ${isValidHost(host)}, the grammar says ${oracle(host)}`);
+    }
+  });
 });
