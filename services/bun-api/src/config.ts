@@ -1,10 +1,13 @@
 import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { isIP } from "node:net";
 import { LEVEL_SETTINGS, type LevelSetting } from "./log/logger";
 
 /** Settings read from the environment once, at start. */
 export interface Config {
   /** PORT. 0 takes any free port (tests do). @default 8080 (DEFAULT_CONTAINER_PORT) */
   readonly port: number;
+  /** HOST: the address to listen on; 0.0.0.0 or :: for every interface. @default "0.0.0.0" */
+  readonly host: string;
   /** LOG_LEVEL. @default "info" */
   readonly logLevel: LevelSetting;
   /** LOG_FORMAT: "json" for machines, "pretty" for people. @default "json" */
@@ -22,7 +25,11 @@ export interface Config {
 }
 
 /** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
-export const SERVICE_ENV = { logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS" } as const;
+export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS" } as const;
+
+/** Every interface: what a container needs, since the ALB reaches the task on its ENI address. */
+export const DEFAULT_HOST = "0.0.0.0";
+const HOST_ALLOWED = "an IPv4 or IPv6 address (0.0.0.0 or :: for every interface, 127.0.0.1 or ::1 for loopback only) or localhost";
 
 /** ECS sends SIGKILL this long after SIGTERM; delay + drain must end before it, with a margin to exit. */
 const KILL_AFTER_MS = STOP_TIMEOUT_SECONDS * 1000;
@@ -57,6 +64,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Reads and checks every variable; throws a {@link ConfigError} for the first bad one. */
 export function loadConfig(env: Env): Config {
   const port = integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 0, 65_535, "an integer from 0 to 65535 (0 takes any free port)");
+  const host = address(env);
   const logLevel = oneOf(env, ENV.logLevel, "info", LEVEL_SETTINGS);
   const logFormat = oneOf(env, SERVICE_ENV.logFormat, "json", ["json", "pretty"] as const);
   const serviceName = matching(env, ENV.serviceName, "bun-api", /^[a-z0-9][a-z0-9-]{0,62}$/, "1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit");
@@ -73,12 +81,22 @@ export function loadConfig(env: Env): Config {
     maxDrain,
     `an integer from 0 to ${maxDrain} (milliseconds): with ${SERVICE_ENV.drainDelayMs}=${drainDelayMs}, shutdown must end ${EXIT_MARGIN_MS} ms before ECS sends SIGKILL at ${KILL_AFTER_MS} ms`,
   );
-  return { port, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs };
+  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs };
 }
 
-/** PORT alone, for the health check client: it must reach a real port. */
-export function loadHealthcheckPort(env: Env): number {
-  return integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 1, 65_535, "an integer from 1 to 65535");
+/** Where the health check client connects: HOST (loopback when it is a wildcard) and PORT, which must be a real port. */
+export function loadHealthcheckTarget(env: Env): { readonly host: string; readonly port: number } {
+  const port = integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 1, 65_535, "an integer from 1 to 65535");
+  const host = address(env);
+  const connect = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return { host: isIP(connect) === 6 ? `[${connect}]` : connect, port };
+}
+
+function address(env: Env): string {
+  const raw = env[SERVICE_ENV.host];
+  if (raw === undefined) return DEFAULT_HOST;
+  if (raw !== "localhost" && isIP(raw) === 0) throw new ConfigError(SERVICE_ENV.host, raw, HOST_ALLOWED);
+  return raw;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, allowed: string): number {

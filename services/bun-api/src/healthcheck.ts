@@ -1,5 +1,5 @@
 import { LIVENESS_PATH } from "@bun-fargate/config/runtime";
-import { ConfigError, loadHealthcheckPort } from "./config";
+import { ConfigError, loadHealthcheckTarget } from "./config";
 import { serializeError } from "./log/logger";
 
 /** Sent as User-Agent, so the service logs these requests at debug. */
@@ -15,7 +15,8 @@ export interface HealthcheckOptions {
 }
 
 /**
- * The container health check (`/app/server --healthcheck`): GET /healthz on 127.0.0.1:$PORT.
+ * The container health check (`/app/server --healthcheck`): GET /healthz on $HOST:$PORT, loopback
+ * when HOST is a wildcard (the default 0.0.0.0).
  * Returns the exit code, 0 on a 200 and 1 otherwise, after one JSON line saying why.
  */
 export async function runHealthcheck(env: Readonly<Record<string, string | undefined>>, options: HealthcheckOptions = {}): Promise<number> {
@@ -24,14 +25,14 @@ export async function runHealthcheck(env: Readonly<Record<string, string | undef
     report(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "health check failed", ...fields }));
     return 1;
   };
-  let port: number;
+  let target: { host: string; port: number };
   try {
-    port = loadHealthcheckPort(env);
+    target = loadHealthcheckTarget(env);
   } catch (err) {
     if (err instanceof ConfigError) return fail({ variable: err.variable, value: err.value, allowed: err.allowed });
     throw err;
   }
-  const url = `http://127.0.0.1:${port}${LIVENESS_PATH}`;
+  const url = `http://${target.host}:${target.port}${LIVENESS_PATH}`;
   try {
     const res = await fetch(url, {
       headers: { "user-agent": HEALTHCHECK_AGENT },

@@ -41,7 +41,7 @@ try {
   service = startService({ config, logger });
 } catch (err) {
   // Port in use, permission denied…: one line, not Bun's multi-line report on stderr.
-  logger.fatal("could not start", { port: config.port, err });
+  logger.fatal("could not start", { host: config.host, port: config.port, err });
   logger.flush();
   process.exit(1);
 }

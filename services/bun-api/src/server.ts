@@ -9,9 +9,10 @@ import type { Logger } from "./log/logger";
 export interface ServiceOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Bind address. @default "0.0.0.0" */
-  readonly hostname?: string;
 }
+
+/** While draining, how often the count of requests in flight is read. */
+const DRAIN_POLL_MS = 20;
 
 export interface Service {
   readonly server: Server<undefined>;
@@ -19,8 +20,10 @@ export interface Service {
   readonly lifecycle: Lifecycle;
   /**
    * Readiness to 503, wait DRAIN_DELAY_MS, stop listening (idle keep-alive connections close at
-   * once), give in-flight requests DRAIN_TIMEOUT_MS to finish, then close what is left. Resolves to
-   * the exit code: 0 if every request finished, 1 if some had to be cut off.
+   * once), give in-flight requests DRAIN_TIMEOUT_MS to finish, then close what is left: connections
+   * that hold no request (half a request line or header, never completed) at once, requests still
+   * running at the timeout. Resolves to the exit code: 0 if every request finished, 1 if some had
+   * to be cut off.
    */
   shutdown(signal: string): Promise<number>;
 }
@@ -31,7 +34,7 @@ export function startService(options: ServiceOptions): Service {
   const app = createApp({ config, logger, lifecycle });
   const server = Bun.serve({
     port: config.port,
-    hostname: options.hostname ?? "0.0.0.0",
+    hostname: config.host,
     // Never Bun's development error page: it sends source code and stack traces to the client.
     development: false,
     // Outlives the ALB's idle timeout, so the ALB, not the app, closes idle connections.
@@ -47,6 +50,7 @@ export function startService(options: ServiceOptions): Service {
   lifecycle.ready();
   logger.info("listening", {
     port: server.port,
+    host: config.host,
     idleTimeoutSeconds: APP_IDLE_TIMEOUT_SECONDS,
     drainDelayMs: config.drainDelayMs,
     drainTimeoutMs: config.drainTimeoutMs,
@@ -75,18 +79,31 @@ async function drain(server: Server<undefined>, lifecycle: Lifecycle, logger: Lo
     drainTimeoutMs: config.drainTimeoutMs,
   });
   if (config.drainDelayMs > 0) await Bun.sleep(config.drainDelayMs);
+  // stop(false) resolves once every connection has closed, and a connection holding half a request
+  // never closes by itself (Bun 1.4.5 does not count it in pendingRequests, and stop(false) waits
+  // for it until the idle timeout). So the drain ends when no request is in flight, whatever
+  // connections are still open. pendingRequests counts a request until its response is written.
+  let poll: Timer | undefined;
   let timer: Timer | undefined;
+  const stopped = server.stop(false).then(() => true);
+  const idle = new Promise<true>((resolve) => {
+    const check = (): void => {
+      if (server.pendingRequests === 0) resolve(true);
+      else poll = setTimeout(check, DRAIN_POLL_MS);
+    };
+    check();
+  });
   const finished = await Promise.race([
-    server.stop(false).then(() => true),
+    stopped,
+    idle,
     new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), config.drainTimeoutMs);
     }),
   ]);
+  clearTimeout(poll);
   clearTimeout(timer);
-  if (!finished) {
-    logger.warn("drain timed out; closing the remaining connections", { inFlight: server.pendingRequests });
-    await server.stop(true);
-  }
+  if (!finished) logger.warn("drain timed out; closing the remaining connections", { inFlight: server.pendingRequests });
+  await server.stop(true);
   logger.info("shutdown complete", { signal, drained: finished, durationMs: Math.round(performance.now() - started) });
   return finished ? 0 : 1;
 }

@@ -159,6 +159,43 @@ describe("unknown routes and methods", () => {
     ]);
   });
 
+  test("an unusual method gets the same 404 or 405, and closes the connection; ordinary methods keep it", async () => {
+    for (const [method, path, status] of [
+      ["CONNECT", "/healthz", 405],
+      ["TRACE", "/v1/notes", 405],
+      ["PROPFIND", "/", 405],
+      ["PURGE", "/nope", 404],
+    ] as const) {
+      const res = await t.app.request(path, { method });
+      expect(res.status).toBe(status);
+      expect(res.headers.get("connection")).toBe("close");
+      expectSecurityHeaders(res);
+      if (status === 405) expect((await json(res)).error).toStartWith(`method ${method} is not allowed here; allowed: GET, HEAD`);
+    }
+    expect(t.sink.records().map((r) => [r.status, r.route])).toEqual([
+      [405, "/healthz"],
+      [405, "/v1/notes"],
+      [405, "/"],
+      [404, null],
+    ]);
+    for (const method of ["OPTIONS", "PUT", "PATCH"]) {
+      const res = await t.app.request("/healthz", { method });
+      expect([res.status, res.headers.get("connection")]).toEqual([405, null]);
+    }
+  });
+
+  test("an invalid Host is a 400 naming it, on a route and in the fallback; a valid or empty one is ignored", async () => {
+    for (const path of ["/healthz", "/v1/notes?limit=1", "/nope"]) {
+      t.sink.clear();
+      const res = await t.app.request(path, { headers: { host: "x:99999" } });
+      expect(res.status).toBe(400);
+      expectSecurityHeaders(res);
+      expect((await json(res)).error).toBe('invalid Host header "x:99999": expected host[:port], a single value, port 0-65535');
+      expect(onlyLine()).toMatchObject({ status: 400, path: path.split("?")[0] });
+    }
+    for (const host of ["", "api.example.com:443", "[::1]"]) expect((await t.app.request("/healthz", { headers: { host } })).status).toBe(200);
+  });
+
   test("encoded newlines in a path stay encoded in the one log line", async () => {
     for (const path of ["/nope%0A%0D", "/%0d%0aSet-Cookie:%20x=1", "/v1/notes/abc%0Adef"]) {
       t.sink.clear();

@@ -1,6 +1,6 @@
 import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { describe, expect, test } from "bun:test";
-import { ConfigError, loadConfig, loadHealthcheckPort, SERVICE_ENV } from "../src/config";
+import { ConfigError, DEFAULT_HOST, loadConfig, loadHealthcheckTarget, SERVICE_ENV } from "../src/config";
 
 function rejects(env: Record<string, string>): ConfigError {
   try {
@@ -16,6 +16,7 @@ describe("loadConfig", () => {
   test("defaults: the runtime contract's port and drain timeout", () => {
     expect(loadConfig({})).toEqual({
       port: DEFAULT_CONTAINER_PORT,
+      host: "0.0.0.0",
       logLevel: "info",
       logFormat: "json",
       serviceName: "bun-api",
@@ -36,9 +37,11 @@ describe("loadConfig", () => {
       [ENV.drainTimeoutMs]: "5000",
       [SERVICE_ENV.drainDelayMs]: "2000",
       [SERVICE_ENV.logFormat]: "pretty",
+      [SERVICE_ENV.host]: "127.0.0.1",
     });
     expect(config).toEqual({
       port: 9000,
+      host: "127.0.0.1",
       logLevel: "debug",
       logFormat: "pretty",
       serviceName: "orders",
@@ -52,6 +55,13 @@ describe("loadConfig", () => {
   test("accepts what the stacks can set: any app_version the deploy variable allows", () => {
     for (const version of ["1.2.3", "v1.2.3-rc.1+build.5", "5f2286d6d836", "-leading-dash", "a".repeat(64)]) {
       expect(loadConfig({ [ENV.appVersion]: version }).appVersion).toBe(version);
+    }
+  });
+
+  test("HOST takes any IP address or localhost; the default listens on every IPv4 interface", () => {
+    expect(DEFAULT_HOST).toBe("0.0.0.0");
+    for (const host of ["0.0.0.0", "::", "127.0.0.1", "::1", "10.0.3.17", "fd00::1", "localhost"]) {
+      expect(loadConfig({ HOST: host }).host).toBe(host);
     }
   });
 
@@ -73,6 +83,12 @@ describe("loadConfig", () => {
     ["APP_VERSION", "1.0 beta", "letters, digits"],
     ["DRAIN_TIMEOUT_MS", "-1", "an integer from 0 to"],
     ["DRAIN_DELAY_MS", "ten", "an integer from 0 to"],
+    ["HOST", "", "an IPv4 or IPv6 address"],
+    ["HOST", "example.com", "an IPv4 or IPv6 address"],
+    ["HOST", "256.0.0.1", "an IPv4 or IPv6 address"],
+    ["HOST", "0.0.0.0:8080", "an IPv4 or IPv6 address"],
+    ["HOST", "[::1]", "an IPv4 or IPv6 address"],
+    ["HOST", " 127.0.0.1", "an IPv4 or IPv6 address"],
   ])("%s=%p is refused, naming the variable, the value and what is allowed", (variable, value, allowed) => {
     const err = rejects({ [variable]: value });
     expect(err.variable).toBe(variable);
@@ -98,10 +114,16 @@ describe("loadConfig", () => {
   });
 });
 
-describe("loadHealthcheckPort", () => {
+describe("loadHealthcheckTarget", () => {
   test("needs a real port", () => {
-    expect(loadHealthcheckPort({})).toBe(DEFAULT_CONTAINER_PORT);
-    expect(loadHealthcheckPort({ PORT: "9000" })).toBe(9000);
-    expect(() => loadHealthcheckPort({ PORT: "0" })).toThrow(ConfigError);
+    expect(loadHealthcheckTarget({})).toEqual({ host: "127.0.0.1", port: DEFAULT_CONTAINER_PORT });
+    expect(loadHealthcheckTarget({ PORT: "9000" }).port).toBe(9000);
+    expect(() => loadHealthcheckTarget({ PORT: "0" })).toThrow(ConfigError);
+  });
+
+  test("connects where the server listens: loopback for a wildcard HOST, else HOST itself", () => {
+    const host = (value: string) => loadHealthcheckTarget({ HOST: value }).host;
+    expect([host("0.0.0.0"), host("::"), host("10.0.3.17"), host("::1"), host("localhost")]).toEqual(["127.0.0.1", "[::1]", "10.0.3.17", "[::1]", "localhost"]);
+    expect(() => loadHealthcheckTarget({ HOST: "nowhere" })).toThrow(ConfigError);
   });
 });

@@ -152,6 +152,40 @@ describe("start", () => {
   );
 
   test.concurrent(
+    "HOST sets the bind address, and the health check connects there",
+    async () => {
+      // 127.0.0.2 is loopback too (Linux routes 127/8 to lo): it reaches a wildcard listener only.
+      const reaches = (host: string, port: number) =>
+        fetch(`http://${host}:${port}/healthz`).then(
+          (res) => res.status,
+          () => "refused",
+        );
+      const healthcheck = async (env: Record<string, string>) => {
+        const proc = Bun.spawn([process.execPath, MAIN, "--healthcheck"], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+        const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+        return { code, stderr };
+      };
+      const everywhere = await startServer();
+      const loopback = await startServer({ env: { HOST: "127.0.0.1" } });
+      expect(everywhere.lines()[0]).toMatchObject({ msg: "listening", host: "0.0.0.0" });
+      expect(loopback.lines()[0]).toMatchObject({ msg: "listening", host: "127.0.0.1" });
+      expect([await reaches("127.0.0.1", everywhere.port), await reaches("127.0.0.2", everywhere.port)]).toEqual([200, 200]);
+      expect([await reaches("127.0.0.1", loopback.port), await reaches("127.0.0.2", loopback.port)]).toEqual([200, "refused"]);
+      expect((await healthcheck({ PORT: String(loopback.port), HOST: "127.0.0.1" })).code).toBe(0);
+      const elsewhere = await healthcheck({ PORT: String(loopback.port), HOST: "127.0.0.2" });
+      expect(elsewhere.code).toBe(1);
+      expect(JSON.parse(elsewhere.stderr)).toMatchObject({ msg: "health check failed", url: `http://127.0.0.2:${loopback.port}/healthz` });
+      for (const server of [everywhere, loopback]) server.proc.kill("SIGTERM");
+      expect([await everywhere.exited, await loopback.exited]).toEqual([0, 0]);
+
+      const bad = await startServer({ env: { HOST: "example.com" }, waitListening: false });
+      expect(await bad.exited).toBe(78);
+      expect(JSON.parse(bad.stdout())).toMatchObject({ msg: "invalid configuration", variable: "HOST", value: "example.com" });
+    },
+    TIMEOUT,
+  );
+
+  test.concurrent(
     "a port in use is one JSON line and exit 1, not a second listener on the same port",
     async () => {
       const first = await startServer();

@@ -4,7 +4,8 @@ import type { Level, Logger } from "../log/logger";
 import { RequestContext, requestContext } from "../trace/context";
 import { traceIdFromHeaders } from "../trace/trace-id";
 import { decorate, problem } from "./respond";
-import { pathOf, type Handler } from "./router";
+import type { Handler } from "./router";
+import { isValidHost, pathOf } from "./target";
 
 /** What Bun.serve calls: the request and, except in in-process tests, the server. */
 export type ServeHandler = (req: Request, server?: Server<undefined>) => Response | Promise<Response>;
@@ -13,6 +14,7 @@ export type ServeHandler = (req: Request, server?: Server<undefined>) => Respons
 export const HEALTH_CHECKER_AGENTS = ["ELB-HealthChecker/", HEALTHCHECK_AGENT] as const;
 
 const IP = /^[0-9A-Fa-f.:]{2,45}$/;
+const CLOSE = { connection: "close" } as const;
 /** Bounds for untrusted strings copied into the access line. */
 export const MAX_LOGGED_PATH = 256;
 export const MAX_LOGGED_USER_AGENT = 256;
@@ -25,8 +27,9 @@ export interface InstrumentOptions {
 
 /**
  * Wraps a handler with what every request gets: a trace ID, the request context in
- * AsyncLocalStorage, a JSON 500 for anything thrown, the security and trace headers, and exactly
- * one access line. Synchronous handlers stay synchronous: no promise is created for them.
+ * AsyncLocalStorage, a 400 for an invalid Host header, a JSON 500 for anything thrown, the security
+ * and trace headers, and exactly one access line. Synchronous handlers stay synchronous: no promise
+ * is created for them. With `route` null (the fallback) the handler sets `ctx.route` itself.
  */
 export function instrument(route: string | null, handler: Handler, options: InstrumentOptions): ServeHandler {
   const { logger } = options;
@@ -36,7 +39,8 @@ export function instrument(route: string | null, handler: Handler, options: Inst
     const status = out.status;
     const headers = req.headers;
     const userAgent = headers.get("user-agent");
-    const level: Level = status >= 500 ? "error" : health && isHealthChecker(userAgent) ? "debug" : "info";
+    const healthRoute = route === null ? ctx.route !== null && options.healthRoutes.has(ctx.route) : health;
+    const level: Level = status >= 500 ? "error" : healthRoute && isHealthChecker(userAgent) ? "debug" : "info";
     if (logger.isEnabled(level)) {
       const method = req.method;
       logger.request(
@@ -45,7 +49,7 @@ export function instrument(route: string | null, handler: Handler, options: Inst
           traceId: ctx.traceId,
           method,
           route: ctx.route,
-          path: truncate(pathOf(req.url), MAX_LOGGED_PATH),
+          path: truncate(ctx.path ?? pathOf(req.url), MAX_LOGGED_PATH),
           status,
           durationMs: Math.round((performance.now() - start) * 1000) / 1000,
           bytesIn: ctx.bytesIn ?? contentLength(headers),
@@ -65,12 +69,21 @@ export function instrument(route: string | null, handler: Handler, options: Inst
 
   return (req, server) => {
     const start = performance.now();
-    const ctx = new RequestContext(traceIdFromHeaders(req.headers), route);
+    const headers = req.headers;
+    const ctx = new RequestContext(traceIdFromHeaders(headers), route);
+    // RFC 9112 §3.2: a server must answer 400 to an invalid Host or to several Host lines. Nothing
+    // here reads Host (routing uses the path alone), so a missing one (HTTP/1.0) is fine. The
+    // connection is closed: its client is broken, and the request may be a CONNECT (see app.ts).
+    const host = headers.get("host");
     let out: Response | Promise<Response>;
-    try {
-      out = requestContext.run(ctx, handler, req as Parameters<Handler>[0], ctx);
-    } catch (err) {
-      out = failed(ctx, err);
+    if (host !== null && !isValidHost(host)) {
+      out = problem(ctx, 400, `invalid Host header ${JSON.stringify(host.slice(0, 100))}: expected host[:port], a single value, port 0-65535`, undefined, CLOSE);
+    } else {
+      try {
+        out = requestContext.run(ctx, handler, req as Parameters<Handler>[0], ctx);
+      } catch (err) {
+        out = failed(ctx, err);
+      }
     }
     if (out instanceof Promise) {
       return out.then(

@@ -69,12 +69,3 @@ function decodeParam(raw: string): string {
     return raw;
   }
 }
-
-/** The path of an absolute request URL, without query or fragment, still percent-encoded. */
-export function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  let end = url.indexOf("?", start);
-  if (end < 0) end = url.indexOf("#", start);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
-}

@@ -1,6 +1,7 @@
 import { describe, readJsonObject } from "../http/body";
 import { json, noContent, problem } from "../http/respond";
 import type { RouteTable } from "../http/router";
+import { queryOf } from "../http/target";
 
 /**
  * `/v1/notes`: a small in-memory resource that shows request validation. Each task keeps its own
@@ -99,7 +100,8 @@ export function noteRoutes(store: NoteStore): RouteTable {
   return {
     "/v1/notes": {
       GET: (req, ctx) => {
-        const raw = new URL(req.url).searchParams.get("limit");
+        // Not new URL(req.url): it throws when the Host header is missing or malformed.
+        const raw = new URLSearchParams(queryOf(req.url)).get("limit");
         let limit: number = NOTE_LIMITS.pageDefault;
         if (raw !== null) {
           limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;

@@ -10,6 +10,8 @@ export class RequestContext {
   response: Response | undefined = undefined;
   /** An error behind a 500, written into the access line. */
   err: unknown = undefined;
+  /** The path routed on when it is not the path of `req.url` (the fallback normalises it). */
+  path: string | undefined = undefined;
 
   constructor(
     readonly traceId: string,
