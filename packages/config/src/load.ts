@@ -95,7 +95,8 @@ export function loadConfig(config: unknown = defaultConfig, options: LoadOptions
     add(fromSchema(data, at, v.safeParse(EnvironmentSchema, raw).issues ?? []));
     if (!isObject(raw)) continue;
     const env = raw as EnvironmentConfig;
-    const overrides = isObject(raw.services) ? raw.services : {};
+    // When an entry has no readable name, no override can be called unknown.
+    const overrides = isObject(raw.services) && anyName.size === rawServices.length ? raw.services : {};
     for (const key of Object.keys(overrides)) {
       if (!anyName.has(key)) {
         cross.push({ where: name, field: `services.${key}`, value: key, problem: `overrides an unknown service${didYouMean(key, [...anyName])}; configured: ${[...anyName].join(", ")}` });

@@ -14,6 +14,8 @@ export interface ReadProblem {
 }
 
 const MAX_DEPTH = 24;
+// Keys the schema library skips without a word (they could rewrite prototypes); refused here instead.
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const MAX_ENTRIES = 10_000;
 
 function isPlainObject(value: object): boolean {
@@ -61,8 +63,13 @@ export function plainData(value: unknown): { readonly data: unknown; readonly pr
         return undefined;
       }
       const out: Record<string, unknown> = {};
-      // defineProperty: a "__proto__" key stays an own property instead of replacing the prototype.
-      for (const key of keys) Object.defineProperty(out, key, { value: read(v, key, [...path, key]), enumerable: true, writable: true, configurable: true });
+      for (const key of keys) {
+        if (RESERVED_KEYS.has(key)) {
+          problems.push({ path: [...path, key], value: key, problem: "is a name JavaScript reserves for objects; no setting, variable or service is called that" });
+          continue;
+        }
+        out[key] = read(v, key, [...path, key]);
+      }
       return out;
     } catch (err) {
       // A proxy whose traps throw (ownKeys, getPrototypeOf) lands here.

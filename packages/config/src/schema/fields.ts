@@ -62,14 +62,11 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
 export function strictObject<const E extends v.ObjectEntries>(entries: E, what: string): v.StrictObjectSchema<E, undefined> {
   const known = Object.keys(entries);
   const schema = v.pipe(
-    v.looseObject(entries, (issue: Issue) => `must be ${what}, not ${kindOf(issue.input)}`),
+    notAList(what),
+    v.looseObject(entries, (issue: Issue) => (issue.path?.length ? "is required" : `must be ${what}, not ${kindOf(issue.input)}`)),
     v.rawCheck(({ dataset, addIssue }) => {
       const input: unknown = dataset.value;
       if (input === null || typeof input !== "object") return;
-      if (Array.isArray(input)) {
-        addIssue({ message: `must be ${what}, not a list` });
-        return;
-      }
       for (const key of Object.keys(input)) {
         if (Object.hasOwn(entries, key)) continue;
         const value = (input as Record<string, unknown>)[key];
@@ -81,11 +78,12 @@ export function strictObject<const E extends v.ObjectEntries>(entries: E, what: 
   return schema as unknown as v.StrictObjectSchema<E, undefined>;
 }
 
+/** Refuses a list where an object is wanted before the object schema reads it as keys 0, 1, ... */
+const notAList = (what: string) => v.custom<unknown>((input) => !Array.isArray(input), `must be ${what}, not a list`);
+
 /** An object used as a map (`{ NAME: value }`), never a list. */
 export const dict = <K extends v.GenericSchema<string, string>, V extends v.GenericSchema>(key: K, value: V, what: string) =>
   v.pipe(
+    notAList(what),
     v.record(key, value, (issue: Issue) => `must be ${what}, not ${kindOf(issue.input)}`),
-    v.rawCheck(({ dataset, addIssue }) => {
-      if (Array.isArray(dataset.value)) addIssue({ message: `must be ${what}, not a list` });
-    }),
-  );
+  ) as unknown as v.RecordSchema<K, V, undefined>;
