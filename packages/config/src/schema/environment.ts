@@ -45,7 +45,8 @@ const ActiveHoursSchema = v.pipe(
     "an object { startHour, endHour, days?, timezone? }",
   ),
   v.forward(
-    v.check((h) => h.endHour > h.startHour, (issue) => `must be a whole hour after startHour (${(issue.input as { startHour: number }).startHour}) and at most 24`),
+    // Judged only against a valid startHour, which is reported on its own otherwise.
+    v.check((h) => !(Number.isInteger(h.startHour) && h.startHour >= 0 && h.startHour <= 23) || h.endHour > h.startHour, (issue) => `must be a whole hour after startHour (${(issue.input as { startHour: number }).startHour}) and at most 24`),
     ["endHour"],
   ),
   v.check((h) => !(h.startHour === 0 && h.endHour === 24), "0-24 means always on (the wake and sleep actions would fire at the same minute); leave activeHours out"),
