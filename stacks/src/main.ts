@@ -14,19 +14,40 @@ function repositoryRoot(): string {
   }
 }
 
+/**
+ * The modules synth runs, loaded inside the error boundary: the shipped configuration is code, and
+ * an exception while it evaluates is reported like any other problem. `require` rather than
+ * `import()`, which the ts-node way of running this (bench/synth.mjs) cannot load TypeScript through.
+ */
+function load() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    config: require("@bun-fargate/config") as typeof import("@bun-fargate/config"),
+    constructs: require("@bun-fargate/constructs") as typeof import("@bun-fargate/constructs"),
+    profile: require("./profile") as typeof import("./profile"),
+    configModule: require("./config-module") as typeof import("./config-module"),
+    app: require("./app") as typeof import("./app"),
+    synth: require("./synth-every-stack") as typeof import("./synth-every-stack"),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 async function main(): Promise<number> {
   const findings: PolicyFinding[] = [];
-  // Imported here, not at the top, so that an exception while the shipped configuration's own
-  // modules evaluate is reported like every other problem.
-  const { ConfigError, selectedEnvironments } = await import("@bun-fargate/config");
-  const { formatFinding } = await import("@bun-fargate/constructs");
-  const { ProfileError } = await import("./profile");
-  const { AnnotationErrors } = await import("./synth-every-stack");
+  let modules: ReturnType<typeof load>;
   try {
-    const { bootstrapFromEnv, profileFromEnv } = await import("./profile");
-    const { configFromEnv } = await import("./config-module");
-    const { buildApp, buildBootstrapApp } = await import("./app");
-    const { synthEveryStack } = await import("./synth-every-stack");
+    modules = load();
+  } catch (err) {
+    console.error("Synth's modules could not be loaded: an exception was raised while they were evaluated (the configuration's own files, packages/config/src/environments.ts and services.ts, are code too):");
+    return unexpected(err);
+  }
+  const { ConfigError, selectedEnvironments } = modules.config;
+  const { formatFinding } = modules.constructs;
+  const { ProfileError, bootstrapFromEnv, profileFromEnv } = modules.profile;
+  const { AnnotationErrors, synthEveryStack } = modules.synth;
+  try {
+    const { configFromEnv } = modules.configModule;
+    const { buildApp, buildBootstrapApp } = modules.app;
     const environments = selectedEnvironments(process.env.BF_ENVIRONMENTS);
     const bootstrap = bootstrapFromEnv();
     const profile = profileFromEnv();
