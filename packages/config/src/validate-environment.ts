@@ -2,12 +2,11 @@
 import { cidrsOverlap, parseCidr } from "./cidr";
 import type { ConfigIssue } from "./errors";
 import { albName, MAX_LB_NAME_LENGTH, targetGroupName } from "./names";
-import { quotaText } from "./quotas";
+import { QUOTAS, quotaText } from "./quotas";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
 import { shadows } from "./routes";
 import { taskDefinitionBytes } from "./task-definition-size";
 import type { RoutingConfig, VpcEndpointName } from "./types";
-import { QUOTAS } from "./quotas";
 
 const describeRoute = (r: RoutingConfig) =>
   [r.pathPatterns?.length ? `paths ${JSON.stringify(r.pathPatterns)}` : "any path", r.hostHeaders?.length ? `hosts ${JSON.stringify(r.hostHeaders)}` : "any host"].join(", ");
