@@ -201,6 +201,11 @@ describe("platform-wide checks", () => {
     },
   );
 
+  test("an invalid project name is one problem, not also every name built from it", () => {
+    const error = failure(() => loadConfig(configWith({ project: "a-very-long-project-name-for-an-alb" })));
+    expect(error.issues.map((i) => i.field)).toEqual(["project"]);
+  });
+
   test.each(["abc", "shop-2", "abcdefghijklmnop"])("the project name %j is accepted", (project) => {
     expect(loadConfig(configWith({ project })).project).toBe(project);
   });

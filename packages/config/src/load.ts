@@ -112,7 +112,7 @@ export function loadConfig(config: unknown = defaultConfig, options: LoadOptions
     }
     if (issuesUnder(at)) continue;
     const resolved = { ...resolveEnvironment(root.project as string, name, env, []), services: resolvedServices };
-    validateEnvironment(resolved, cross);
+    validateEnvironment(resolved, cross, !issuesUnder(["project"]));
     valid.push(resolved);
   }
   validateCidrOverlaps(valid, cross);

@@ -130,11 +130,15 @@ function validateQuotas(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   }
 }
 
-/** Checks one resolved environment and its services; appends every problem to `issues`. */
-export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+/**
+ * Checks one resolved environment and its services; appends every problem to `issues`. Names built
+ * from the project are checked only when the project name itself is valid (`names`), so that one bad
+ * project name is one problem.
+ */
+export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssue[], names = true): void {
   validateCertificate(env, issues);
   validateRoutes(env, issues);
-  validateNames(env, issues);
+  if (names) validateNames(env, issues);
   validateSecretReachability(env, issues);
   validateQuotas(env, issues);
 }
