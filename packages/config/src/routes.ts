@@ -46,6 +46,11 @@ const SEARCH_LIMIT = 100_000;
  * that patterns within the ALB's limits do not reach.
  */
 export function patternCovers(outer: string, inner: string): boolean {
+  // Shortcuts for the common case (distinct literal prefixes such as /orders/ and /billing/).
+  const literal = (p: string) => p.split(/[*?]/)[0]!;
+  const [op, ip] = [literal(outer), literal(inner)];
+  if (!op.startsWith(ip) && !ip.startsWith(op)) return false;
+  if (op === outer) return inner === outer;
   const o = tokens(outer);
   const i = tokens(inner);
   const alphabet = [...new Set([...outer, ...inner].filter((c) => c !== "*" && c !== "?")), OTHER];

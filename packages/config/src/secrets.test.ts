@@ -104,6 +104,14 @@ describe("secretFinding", () => {
     expect(secretFinding(name, value)).toBeUndefined();
   });
 
+  test("reads a long value without backtracking through it: 300 KB of any credential's prefix is judged at once", () => {
+    // A pattern that backtracks quadratically takes about 25 s on 300 KB (past the test timeout); linear ones take milliseconds.
+    for (const unit of ["x", "a:", "://:", "a://b:", "password=", "eyJaaaaaaaaaaa.", "sk-", "AKIA", "xoxb-", ":@", "AccountKey=", "Bearer ", "secret_key=", "ghp_", "SG."]) {
+      const long = secretFinding("NAME", unit.repeat(Math.ceil(300_000 / unit.length)));
+      expect(long).toEqual(secretFinding("NAME", unit.repeat(Math.ceil(30_000 / unit.length))));
+    }
+  });
+
   test("no false positives on generated identifiers, hashes, addresses and URLs without credentials", () => {
     const values = fc.oneof(
       fc.uuid(),

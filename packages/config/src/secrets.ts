@@ -26,7 +26,8 @@ interface ValuePattern {
 
 const VALUE_PATTERNS: readonly ValuePattern[] = [
   // user:password@ and :password@ (an empty user), in any URL of the value
-  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, why: "is a connection string with a password in it" },
+  // The scheme is bounded: an unbounded one backtracks quadratically through a long value.
+  { pattern: /[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]*:[^/\s@]+@/i, why: "is a connection string with a password in it" },
   // libpq, JDBC and query-string forms: password=..., token=...
   { pattern: /(?:^|[\s;&?,])(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)\s*=\s*[^\s;&,'"]{6,}/i, why: "holds a credential as key=value" },
   { pattern: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, why: "holds an AWS access key ID" },

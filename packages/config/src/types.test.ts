@@ -7,7 +7,21 @@ import { join } from "node:path";
 import ts from "typescript";
 
 const file = join(__dirname, "types.ts");
-const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] });
+// One program for both the derived types and a snippet that uses them as a config file would.
+const dir = mkdtempSync(join(tmpdir(), "config-types-"));
+const snippet = join(dir, "use.ts");
+writeFileSync(
+  snippet,
+  [
+    `import type { EnvironmentConfig, ServiceConfig } from ${JSON.stringify(file.replace(/\.ts$/, ""))};`,
+    'export const a: ServiceConfig = { name: "a", kind: "web", source: "s", minTask: 1 };',
+    'export const b: EnvironmentConfig = { region: "us-east-1", allowedAccountIds: ["111111111111"], vpcCidr: "10.0.0.0/16", containerInsights: "false" };',
+    "export function c(e: EnvironmentConfig): void { e.allowedAccountIds = []; }",
+    'export const d: EnvironmentConfig = { region: "mars-1", allowedAccountIds: [], vpcCidr: "10.0.0.0/16" };',
+  ].join("\n"),
+);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const program = ts.createProgram([file, snippet], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] });
 const checker = program.getTypeChecker();
 const source = program.getSourceFile(file)!;
 const exported = new Map(checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).map((s) => [s.name, s]));
@@ -61,30 +75,13 @@ describe("types derived from the schema", () => {
   });
 
   test("the editor refuses a misspelt key, a wrong type and an assignment, as it did with hand-written types", () => {
-    const dir = mkdtempSync(join(tmpdir(), "config-types-"));
-    const snippet = join(dir, "use.ts");
-    writeFileSync(
-      snippet,
-      [
-        `import type { EnvironmentConfig, ServiceConfig } from ${JSON.stringify(file.replace(/\.ts$/, ""))};`,
-        'export const a: ServiceConfig = { name: "a", kind: "web", source: "s", minTask: 1 };',
-        'export const b: EnvironmentConfig = { region: "us-east-1", allowedAccountIds: ["111111111111"], vpcCidr: "10.0.0.0/16", containerInsights: "false" };',
-        "export function c(e: EnvironmentConfig): void { e.allowedAccountIds = []; }",
-        'export const d: EnvironmentConfig = { region: "mars-1", allowedAccountIds: [], vpcCidr: "10.0.0.0/16" };',
-      ].join("\n"),
-    );
-    try {
-      const withSnippet = ts.createProgram([snippet], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] });
-      const lines = withSnippet.getSemanticDiagnostics(withSnippet.getSourceFile(snippet)).map((d) => [ts.getLineAndCharacterOfPosition(d.file!, d.start!).line + 1, d.code]);
-      // 2561: unknown property, "did you mean minTasks?"; 2322: wrong type; 2540: read-only property.
-      expect(lines).toEqual([
-        [2, 2561],
-        [3, 2322],
-        [4, 2540],
-        [5, 2322],
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const lines = program.getSemanticDiagnostics(program.getSourceFile(snippet)).map((d) => [ts.getLineAndCharacterOfPosition(d.file!, d.start!).line + 1, d.code]);
+    // 2561: unknown property, "did you mean minTasks?"; 2322: wrong type; 2540: read-only property.
+    expect(lines).toEqual([
+      [2, 2561],
+      [3, 2322],
+      [4, 2540],
+      [5, 2322],
+    ]);
   });
 });
