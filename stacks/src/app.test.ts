@@ -40,9 +40,9 @@ describe("buildApp", () => {
   });
 
   test("fails when the configuration is invalid, before any stack exists", () => {
-    const config: PlatformConfig = { ...defaultConfig, services: [{ ...defaultConfig.services[0]!, cpu: 300 }] };
+    const config: PlatformConfig = { ...defaultConfig, services: [{ ...defaultConfig.services[0]!, memoryMiB: 4096 }] };
     expect(() => buildApp({ profile: AWS_PROFILE, config })).toThrow(ConfigError);
-    expect(() => buildApp({ profile: AWS_PROFILE, config })).toThrow(/dev \/ service "bun-api": cpu\/memoryMiB = "300\/512"/);
+    expect(() => buildApp({ profile: AWS_PROFILE, config })).toThrow(/dev \/ service "bun-api": cpu\/memoryMiB = "256\/4096"/);
   });
 
   test("fails when an unknown environment is selected", () => {

@@ -8,8 +8,13 @@ import { BootstrapStack, bootstrapPropsFor } from "./stacks/bootstrap-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 export interface BuildAppOptions {
-  /** @default - the shipped configuration (packages/config) */
+  /** Validated by loadConfig whatever its shape. @default - the shipped configuration (packages/config) */
   readonly config?: PlatformConfig;
+  /**
+   * The repository root, where each service's source folder and Dockerfile must exist.
+   * @default - source folders are not looked up (tests build stacks for services that exist only in config)
+   */
+  readonly sourceRoot?: string;
   /** @default - read from BF_PROFILE, BF_AWS_ENDPOINT, BF_BACKEND */
   readonly profile?: SynthProfile;
   /** @default - every environment */
@@ -42,8 +47,8 @@ export interface PlatformApp {
  * before a single construct exists.
  */
 export function buildApp(options: BuildAppOptions = {}): PlatformApp {
-  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments });
   const profile = options.profile ?? profileFromEnv();
+  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments, sourceRoot: options.sourceRoot, backend: profile.backend });
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   const environments = config.environments.map((environment) => {
     const base = { environment, profile };
@@ -60,7 +65,7 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
   return { app, environments };
 }
 
-export interface BuildBootstrapOptions extends Pick<BuildAppOptions, "config" | "outdir" | "onPolicyFinding"> {
+export interface BuildBootstrapOptions extends Pick<BuildAppOptions, "config" | "outdir" | "onPolicyFinding" | "sourceRoot"> {
   /** The environments of one AWS account. */
   readonly environments: readonly string[];
   /** `owner/repo` allowed to assume the deploy roles. @default - BOOTSTRAP_DEFAULTS.repository */
@@ -75,7 +80,7 @@ export function buildBootstrapApp(options: BuildBootstrapOptions): { app: App; s
   if (options.environments.length === 0) {
     throw new ProfileError('BF_ENVIRONMENTS = "": the bootstrap needs the environments of one AWS account, e.g. BF_ENVIRONMENTS=prod');
   }
-  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments });
+  const config = loadConfig(options.config ?? defaultConfig, { only: options.environments, sourceRoot: options.sourceRoot });
   let props;
   try {
     props = bootstrapPropsFor(config.environments, { repository: options.repository });

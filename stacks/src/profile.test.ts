@@ -1,4 +1,4 @@
-import { defaultConfig } from "@bun-fargate/config";
+import { ConfigError, defaultConfig } from "@bun-fargate/config";
 import { buildApp } from "./app";
 import { EMULATED_SERVICES, ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { AWS_PROFILE, synth } from "./testing";
@@ -47,10 +47,13 @@ describe("profiles in synthesized stacks", () => {
     });
   });
 
-  test("s3 backend fails for an environment without a state bucket", () => {
+  test("s3 backend fails for an environment without a state bucket, as a config problem before any stack exists", () => {
     const config = { ...defaultConfig, environments: { ...defaultConfig.environments, dev: { ...defaultConfig.environments.dev!, stateBucket: undefined } } };
+    expect(() => buildApp({ config, profile: { target: "aws", endpoint: undefined, backend: "s3" }, environments: ["dev"] })).toThrow(ConfigError);
     expect(() => buildApp({ config, profile: { target: "aws", endpoint: undefined, backend: "s3" }, environments: ["dev"] })).toThrow(
-      /dev: stateBucket is not set, but BF_BACKEND=s3 needs it/,
+      "dev: stateBucket = undefined: BF_BACKEND=s3 keeps this environment's Terraform state in its stateBucket",
     );
+    // Only the selected environments need one.
+    expect(() => buildApp({ config, profile: { target: "aws", endpoint: undefined, backend: "s3" }, environments: ["prod"] })).not.toThrow();
   });
 });

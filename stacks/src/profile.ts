@@ -65,3 +65,14 @@ export function profileFromEnv(env: Readonly<Record<string, string | undefined>>
   }
   return { target, endpoint: target === "emulator" ? endpoint!.replace(/\/$/, "") : undefined, backend };
 }
+
+/**
+ * `BF_BOOTSTRAP=1` synthesizes the one-time bootstrap stack of an account instead of the platform.
+ * Only "1" and unset are taken: `true`, `yes` or `0` would otherwise silently pick one of the two.
+ */
+export function bootstrapFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  const value = env.BF_BOOTSTRAP;
+  if (value === undefined) return false;
+  if (value === "1") return true;
+  throw new ProfileError(`BF_BOOTSTRAP = ${JSON.stringify(value)} is not allowed; set BF_BOOTSTRAP=1 to synthesize the account's bootstrap stack, or leave it unset for the platform's stacks`);
+}

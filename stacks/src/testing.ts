@@ -22,3 +22,6 @@ export function synth(stack: TerraformStack): SynthesizedStack {
 export function resources(stack: SynthesizedStack, type: string): Record<string, unknown>[] {
   return Object.values(stack.resource[type] ?? {});
 }
+
+/** Signs of a crash rather than a message: stack frames, Bun's source excerpts, its crash banner. */
+export const CRASH = /(\n\s+at \S|^\s*\d+ \| |Bun v\d|panic|Segmentation fault|oh no: Bun has crashed)/m;

@@ -43,3 +43,21 @@ export function subnetCidr(parent: string, newBits: number, index: number): stri
   }
   return formatCidr({ base: p.base + index * 2 ** (32 - prefix), prefix });
 }
+
+/**
+ * Why `text` is not a VPC CIDR this platform takes, or undefined. Refused rather than rewritten: a
+ * range written one way and deployed another (leading zeros, host bits) would surprise in review.
+ */
+export function cidrProblem(text: string): string | undefined {
+  const m = CIDR_PATTERN.exec(text);
+  if (!m) return 'must be an IPv4 CIDR such as "10.10.0.0/16"';
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return 'must be an IPv4 CIDR such as "10.10.0.0/16" (octets 0-255, prefix 0-32)';
+  const base = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const network = formatCidr({ base: base - (base % 2 ** (32 - prefix)), prefix });
+  if (base % 2 ** (32 - prefix) !== 0) return `has host bits set; the network of that address is "${network}"`;
+  if (network !== text) return `is not written canonically (no leading zeros); write "${network}"`;
+  if (prefix < 16 || prefix > 22) return "prefix must be /16 to /22 (room for 8 subnets of /19 to /25)";
+  return undefined;
+}

@@ -201,6 +201,7 @@ describe("environment defaults", () => {
       logLevel: "info",
       enableExec: false,
       stateBucket: undefined,
+      quotas: { listenerRulesPerAlb: 100, targetsPerAlb: 1000, rulesPerSecurityGroup: 60, elasticIpsPerRegion: 5, vpcsPerRegion: 5 },
       services: [],
     });
   });

@@ -1,3 +1,4 @@
+import { resolveQuotas } from "./quotas";
 import { DEFAULT_CONTAINER_PORT } from "./runtime";
 import type { EnvironmentConfig, ServiceConfig } from "./types";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
@@ -8,7 +9,8 @@ export const DEFAULT_MEMORY_MIB = 512;
 
 /** Applies defaults: environment override, then the service entry, then the platform default. */
 export function resolveService(env: EnvironmentConfig, svc: ServiceConfig): ResolvedService {
-  const o = env.services?.[svc.name] ?? {};
+  // hasOwn: a service named like an Object.prototype member ("constructor") has no override.
+  const o = (env.services && Object.hasOwn(env.services, svc.name) ? env.services[svc.name] : undefined) ?? {};
   const minTasks = o.minTasks ?? svc.minTasks ?? 1;
   return {
     name: svc.name,
@@ -62,6 +64,7 @@ export function resolveEnvironment(
     logLevel: env.logLevel ?? "info",
     enableExec: env.enableExec ?? false,
     stateBucket: env.stateBucket,
+    quotas: resolveQuotas(env.quotas),
     services: services.map((svc) => resolveService(env, svc)),
   };
 }

@@ -1,6 +1,12 @@
+import { show } from "./show";
+
 /** One invalid value: where it is, what it was, and what is allowed. */
 export interface ConfigIssue {
-  /** `prod`, or `prod / service "bun-api"`, or `config` for platform-wide values. */
+  /**
+   * `prod`; `prod / service "bun-api"` (an environment's view of a service: its override, or the
+   * service with that environment's values); `service "bun-api"` (the entry in services.ts); or
+   * `config` for platform-wide values.
+   */
   readonly where: string;
   readonly field: string;
   readonly value: unknown;
@@ -9,7 +15,7 @@ export interface ConfigIssue {
 }
 
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.where}: ${issue.field} = ${JSON.stringify(issue.value)}: ${issue.problem}`;
+  return `${issue.where}: ${issue.field} = ${show(issue.value)}: ${issue.problem}`;
 }
 
 /** Thrown by `loadConfig` with every issue found, before anything is synthesized. */

@@ -137,7 +137,7 @@ describe("selecting environments", () => {
 
   test("`only` still validates the whole configuration", () => {
     const config = configWith({
-      environments: { good: environment(), bad: environment({ vpcCidr: "10.50.0.0/16", region: "nowhere" }) },
+      environments: { good: environment(), bad: environment({ vpcCidr: "10.50.0.0/16", region: invalid("nowhere") }) },
     });
     const error = failure(() => loadConfig(config, { only: ["good"] }));
     expect(error.issues.map((i) => [i.where, i.field])).toEqual([["bad", "region"]]);
@@ -176,7 +176,7 @@ describe("platform-wide checks", () => {
     const config = configWith({ env: { services: { "order": { minTasks: 2 } } } });
     const error = failure(() => loadConfig(config));
     expect(error.issues).toHaveLength(1);
-    expect(error.message).toContain('sandbox: services.order = "order": overrides an unknown service; configured: orders');
+    expect(error.message).toContain('sandbox: services.order = "order": overrides an unknown service (did you mean "orders"?); configured: orders');
   });
 
   test("duplicate service names fail", () => {
@@ -185,7 +185,7 @@ describe("platform-wide checks", () => {
     });
     const error = failure(() => loadConfig(config));
     expect(error.issues).toEqual([
-      { where: "config", field: "services.name", value: "orders", problem: "duplicate service name; each service needs its own" },
+      { where: "config", field: "services[1].name", value: "orders", problem: "duplicate service name; each service needs its own" },
     ]);
   });
 
@@ -201,6 +201,11 @@ describe("platform-wide checks", () => {
     },
   );
 
+  test("an invalid project name is one problem, not also every name built from it", () => {
+    const error = failure(() => loadConfig(configWith({ project: "a-very-long-project-name-for-an-alb" })));
+    expect(error.issues.map((i) => i.field)).toEqual(["project"]);
+  });
+
   test.each(["abc", "shop-2", "abcdefghijklmnop"])("the project name %j is accepted", (project) => {
     expect(loadConfig(configWith({ project })).project).toBe(project);
   });
@@ -209,7 +214,8 @@ describe("platform-wide checks", () => {
     "an invalid service name %j fails",
     (name) => {
       const error = failure(() => loadConfig(configWith({ service: { name } })));
-      expect(error.message).toContain(`config: services.name = ${JSON.stringify(name)}: must be 2-24 lower-case letters`);
+      expect(error.issues).toHaveLength(1);
+      expect(error.message).toContain(`service ${JSON.stringify(name)}: name = ${JSON.stringify(name)}: must be 2-24 lower-case letters`);
     },
   );
 });
@@ -221,7 +227,7 @@ describe("ConfigError", () => {
     expect(error.name).toBe("ConfigError");
     expect(error.issues).toHaveLength(2);
     expect(error.issues.map((i) => `${i.where}: ${i.field}`).sort()).toEqual(
-      ['sandbox / service "orders": cpu/memoryMiB', "sandbox: vpcCidr"].sort(),
+      ['service "orders": cpu', "sandbox: vpcCidr"].sort(),
     );
     expect(error.message.split("\n")[0]).toBe("Invalid configuration (2 problems); nothing was synthesized:");
     for (const issue of error.issues) expect(error.message).toContain(`  - ${formatIssue(issue)}`);
@@ -232,7 +238,7 @@ describe("ConfigError", () => {
       project: "X",
       environments: {
         one: environment({ vpcCidr: "10.40.0.0/16", azCount: 1 }),
-        two: environment({ vpcCidr: "10.41.0.0/16", logRetentionDays: 10 }),
+        two: environment({ vpcCidr: "10.41.0.0/16", logRetentionDays: invalid(10) }),
       },
       services: [service({ minTasks: 3, maxTasks: 2, desiredTasks: 2 })],
     });
@@ -251,10 +257,10 @@ describe("ConfigError", () => {
   });
 
   test("one problem is counted in the singular", () => {
-    const error = failure(() => loadConfig(configWith({ env: { region: "mars-1" } })));
+    const error = failure(() => loadConfig(configWith({ env: { region: invalid("mars-1") } })));
     expect(error.issues).toHaveLength(1);
     expect(error.message).toBe(
-      'Invalid configuration (1 problem); nothing was synthesized:\n  - sandbox: region = "mars-1": must be an AWS region such as "us-east-1"',
+      'Invalid configuration (1 problem); nothing was synthesized:\n  - sandbox: region = "mars-1": must be an AWS region such as "us-east-1" (if AWS opened a new one, add it to packages/config/src/regions.ts)',
     );
   });
 

@@ -10,6 +10,7 @@ import type {
   ServiceKind,
   VpcEndpointName,
 } from "./types";
+import type { ResolvedQuotas } from "./quotas";
 
 /** A service with every default applied for one environment. */
 export interface ResolvedService {
@@ -57,5 +58,7 @@ export interface ResolvedEnvironment {
   readonly logLevel: LogLevel;
   readonly enableExec: boolean;
   readonly stateBucket: string | undefined;
+  /** AWS's quotas, raised where the environment's `quotas` says so. */
+  readonly quotas: ResolvedQuotas;
   readonly services: readonly ResolvedService[];
 }

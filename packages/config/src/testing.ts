@@ -2,6 +2,9 @@
  * Test factories for the config package (not exported): one valid environment ("sandbox") with
  * one valid web service ("orders"), nothing optional set, so every default shows.
  */
+import { ConfigError, formatIssue } from "./errors";
+import { loadConfig, type LoadOptions } from "./load";
+import { defaultConfig } from "./platform";
 import type { EnvironmentConfig, PlatformConfig, ServiceConfig } from "./types";
 
 export const service = (overrides: Partial<ServiceConfig> = {}): ServiceConfig => ({
@@ -34,4 +37,23 @@ export function configWith(
     environments: overrides.environments ?? { sandbox: environment(overrides.env) },
     services: overrides.services ?? [service(overrides.service)],
   };
+}
+
+/** Every issue of a configuration that must fail, formatted as in the error message (throws if it loads). */
+export function problemsOf(config: unknown, options: LoadOptions = {}): string[] {
+  let error: unknown;
+  try {
+    loadConfig(config, options);
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${error === undefined ? "a loaded config" : String(error)}`);
+  const lines = error.issues.map(formatIssue);
+  for (const line of lines) if (!error.message.includes(`  - ${line}`)) throw new Error(`issue missing from the message: ${line}`);
+  return lines;
+}
+
+/** A mutable deep copy of the shipped configuration, for tests that change one value of it. */
+export function shippedCopy(): { project: string; environments: Record<string, Record<string, unknown>>; services: Record<string, unknown>[] } {
+  return JSON.parse(JSON.stringify(defaultConfig)) as ReturnType<typeof shippedCopy>;
 }

@@ -1,9 +1,10 @@
+import { MIN_REASON_LENGTH } from "@bun-fargate/config";
 import type { IConstruct } from "constructs";
 import { RULE_IDS } from "./rules";
 
+export { MIN_REASON_LENGTH };
+
 const METADATA_TYPE = "bun-fargate/policy-suppression";
-/** Short reasons like "ok" or "n/a" explain nothing to the next reader. */
-export const MIN_REASON_LENGTH = 10;
 
 interface SuppressionEntry {
   readonly ruleId: string;
