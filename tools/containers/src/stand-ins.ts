@@ -260,17 +260,22 @@ function finishRuntimeTree(dir: string): void {
 
 /** The build args that replace a Dockerfile's base images by stand-ins, for one target architecture. */
 export function standInBuildArgs(engine: Engine, args: ReadonlyMap<string, string>, arch: Arch): Map<string, string> {
-  const work = join(cacheDir(), "work");
+  // Per process: two test runs on one machine may make the same stand-in at once.
+  const work = join(cacheDir(), `work-${process.pid}`);
   mkdirSync(work, { recursive: true });
   const p = pins();
   const out = new Map<string, string>();
-  for (const [name, value] of args) {
-    const base = baseKind(value);
-    if (!base) {
-      if (/_IMAGE$/.test(name)) throw new StandInError(`ARG ${name}=${value}: no stand-in for this base image; stand-ins exist for node:<x.y.z>-bookworm-slim, oven/bun:<x.y.z> and gcr.io/distroless/base-debian12:nonroot`);
-      continue;
+  try {
+    for (const [name, value] of args) {
+      const base = baseKind(value);
+      if (!base) {
+        if (/_IMAGE$/.test(name)) throw new StandInError(`ARG ${name}=${value}: no stand-in for this base image; stand-ins exist for node:<x.y.z>-bookworm-slim, oven/bun:<x.y.z> and gcr.io/distroless/base-debian12:nonroot`);
+        continue;
+      }
+      out.set(name, base.kind === "node" ? nodeStandIn(engine, work, base, p) : base.kind === "bun" ? bunStandIn(engine, work, base, p) : runtimeStandIn(engine, work, arch));
     }
-    out.set(name, base.kind === "node" ? nodeStandIn(engine, work, base, p) : base.kind === "bun" ? bunStandIn(engine, work, base, p) : runtimeStandIn(engine, work, arch));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   return out;
 }

@@ -4,12 +4,16 @@
  * once per architecture.
  */
 import { loadConfig, stackName, type ResolvedService } from "@bun-fargate/config";
+import { createHash } from "node:crypto";
 import { buildImage, type BuiltImage } from "../src/build";
 import { EngineUnavailable, findEngine, type Engine } from "../src/engine";
+import { REPO_ROOT } from "../src/paths";
 import { standInsUnavailable, type Arch } from "../src/stand-ins";
 import { synthesize } from "../src/synth";
 import { readRunSpec, type RunSpec } from "../src/task-definition";
 
+/** Tags per checkout: test runs of two clones on one machine share the engine's image store. */
+const CHECKOUT = createHash("sha256").update(REPO_ROOT).digest("hex").slice(0, 8);
 /** The environment whose synthesized task definitions the tests run. */
 export const RUN_ENVIRONMENT = process.env.BF_IMAGE_ENVIRONMENT ?? "prod";
 export const APP_VERSION = "image-test-1";
@@ -44,7 +48,7 @@ export function built(service: ResolvedService, arch: Arch): Promise<BuiltImage>
   if (!builds.has(k)) {
     builds.set(
       k,
-      buildImage(engine!, { source: service.source, arch, tag: `localhost/bun-fargate-test/${service.name}:${arch}` }).then((image) => {
+      buildImage(engine!, { source: service.source, arch, tag: `localhost/bun-fargate-test/${service.name}:${arch}-${CHECKOUT}` }).then((image) => {
         const note = image.bases === "stand-in" ? "stand-in base images made from Debian packages (no registry reachable), not the Dockerfile's own" : "the Dockerfile's own base images";
         console.log(`[image] built ${service.name} (${arch}) in ${image.seconds.toFixed(1)} s with ${note}`);
         return image;
