@@ -7,7 +7,8 @@
  * The servers alternate step by step, order reversed every repeat; medians of the repeats.
  *
  *   pnpm bench:api:fargate [--repeats 3] [--step-seconds 4] [--cpu-rate 4000] [--connections 100]
- *                          [--p99-ms 50] [--targets bare,ours] [--binary label=/path/to/server]
+ *                          [--p99-ms 50] [--targets bare,ours,cost:one-header] [--binary label=/path/to/server]
+ *   pnpm bench:api:fargate --fixed-only  only the fixed-rate CPU measurement (quick comparisons)
  *   pnpm bench:api:fargate --routes     capacity of each route of the service, and the cgroup's
  *                                       CPU utilisation at 25/50/75/90 % of each route's maximum
  *
@@ -23,6 +24,7 @@ import { spawnSync, type Subprocess } from "bun";
 import { buildBinary } from "../scripts/build";
 import { ALB_HEADERS } from "./alb";
 import { cgroupUnavailable, TaskCgroup } from "./cgroup";
+import { VARIANTS } from "./costs-server";
 import { ensureOha, OHA_VERSION, runLoad, type LoadResult } from "./oha";
 import { RateSearch } from "./search";
 
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     targets: { type: "string", default: "bare,ours" },
     binary: { type: "string", multiple: true, default: [] },
     routes: { type: "boolean", default: false },
+    "fixed-only": { type: "boolean", default: false },
     only: { type: "string" },
   },
 });
@@ -80,6 +83,8 @@ const ROUTES: readonly Route[] = [
 ];
 const ROOT_ROUTE = ROUTES[0]!;
 
+/** `--targets cost:one-header` adds a variant of bench/costs-server.ts: one piece of the service's work alone. */
+const COST_PREFIX = "cost:";
 const BUILT = {
   bare: { entry: "bench/bare.ts", label: "bare Bun.serve, no log", logs: false, probe: "/" },
   ours: { entry: "src/main.ts", label: "bun-api", logs: true, probe: "/healthz" },
@@ -91,6 +96,7 @@ interface Target {
   readonly logs: boolean;
   readonly probe: string;
   readonly binary: string;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 interface Running extends Target {
@@ -149,6 +155,7 @@ async function start(target: Target): Promise<Running> {
     LOG_LEVEL: "info",
     ENVIRONMENT: "bench",
     APP_VERSION: "bench",
+    ...target.env,
   });
   const lines = countRequestLines(proc.stdout);
   const running: Running = { ...target, cgroup, proc, port, requestLines: lines.count, drained: lines.done, answered: 0 };
@@ -294,6 +301,7 @@ async function compareServers(oha: string, targets: readonly Target[]): Promise<
         atRate.get(r.name)!.push(s);
         console.log(describeStep(`  ${r.name.padEnd(6)} fixed `, s));
       }
+      if (args["fixed-only"]) continue;
       const pairs = order.map((server) => ({ server, route: ROOT_ROUTE, tag: `${server.name.padEnd(6)} search`, search: new RateSearch(startFor(maxima.get(server.name)!)) }));
       await searchAll(oha, pairs);
       for (const p of pairs) maxima.get(p.server.name)!.push(p.search.result);
@@ -396,16 +404,28 @@ async function main(): Promise<void> {
   const unavailable = cgroupUnavailable();
   if (unavailable !== undefined) throw new Error(`bench:api --fargate needs cgroup v1 confinement: ${unavailable}`);
   const names = args.routes ? ["ours"] : args.targets!.split(",").map((t) => t.trim()).filter((t) => t.length > 0);
-  for (const name of names) if (!(name in BUILT)) throw new Error(`unknown target ${JSON.stringify(name)}; expected ${Object.keys(BUILT).join(", ")}`);
+  for (const name of names) {
+    if (name in BUILT || (name.startsWith(COST_PREFIX) && name.slice(COST_PREFIX.length) in VARIANTS)) continue;
+    throw new Error(`unknown target ${JSON.stringify(name)}; expected ${Object.keys(BUILT).join(", ")} or ${COST_PREFIX}<variant> (${Object.keys(VARIANTS).join(", ")})`);
+  }
   const oha = ensureOha();
   const dir = mkdtempSync(join(tmpdir(), "bench-fargate-"));
   try {
     console.log(`building ${names.join(", ")} with scripts/build.ts… (oha ${OHA_VERSION})`);
     const targets: Target[] = [];
-    for (const name of names as (keyof typeof BUILT)[]) {
+    for (const name of names) {
+      if (name.startsWith(COST_PREFIX)) {
+        // One binary of bench/costs-server.ts serves every variant.
+        const binary = join(dir, "costs-server");
+        if (!targets.some((t) => t.binary === binary)) await buildBinary({ entry: "bench/costs-server.ts", outfile: binary });
+        const variant = name.slice(COST_PREFIX.length);
+        targets.push({ name: variant, label: `Bun.serve + ${variant} (bench/costs-server.ts)`, logs: false, probe: "/healthz", binary, env: { COST_VARIANT: variant } });
+        continue;
+      }
+      const built = BUILT[name as keyof typeof BUILT];
       const binary = join(dir, name);
-      await buildBinary({ entry: BUILT[name].entry, outfile: binary });
-      targets.push({ name, ...BUILT[name], binary });
+      await buildBinary({ entry: built.entry, outfile: binary });
+      targets.push({ name, ...built, binary });
     }
     for (const spec of args.binary ?? []) {
       const at = spec.indexOf("=");
