@@ -4,7 +4,9 @@
  * loaded open-loop at constant rates by oha from outside the cgroup. For each server: the highest
  * constant rate whose p99 stays under 50 ms (bracketing, then bisection, a few seconds per step),
  * and the CPU per request and p99 at one fixed moderate rate, from the cgroup's cpuacct.usage.
- * The servers alternate step by step, order reversed every repeat; medians of the repeats.
+ * The servers alternate step by step, order reversed every repeat; medians of the repeats. A step
+ * that fails while its cgroup was never throttled is run once more (the delay came from outside
+ * the task).
  *
  *   pnpm bench:api:fargate [--repeats 3] [--step-seconds 4] [--cpu-rate 4000] [--connections 100]
  *                          [--p99-ms 50] [--targets bare,ours,cost:one-header] [--binary label=/path/to/server]
@@ -226,9 +228,15 @@ async function searchAll(oha: string, pairs: { server: Running; route: Route; se
       const rate = p.search.next();
       if (rate === undefined) continue;
       any = true;
-      const s = await step(oha, p.server, p.route, rate, STEP_SECONDS);
-      p.search.record(rate, s.ok);
+      let s = await step(oha, p.server, p.route, rate, STEP_SECONDS);
       console.log(describeStep(`  ${p.tag}`, s));
+      if (!s.ok && s.throttled === 0 && s.errors === 0) {
+        // The task never ran out of quota, so the slow tail came from outside it (the shared
+        // machine): the step is run once more before it counts as a failure.
+        s = await step(oha, p.server, p.route, rate, STEP_SECONDS);
+        console.log(describeStep(`  ${p.tag} (again: not throttled)`, s));
+      }
+      p.search.record(rate, s.ok);
     }
     if (!any) return;
   }
