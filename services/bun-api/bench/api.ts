@@ -7,6 +7,9 @@
  * req/s on a shared machine. Medians are reported.
  *
  *   pnpm bench:api [--rounds 5] [--seconds 5] [--connections 50] [--targets bare,ours,pino]
+ *
+ * `pnpm bench:api --fargate` runs bench/fargate.ts instead: open-loop load against servers confined
+ * to 0.25 CPU / 512 MiB.
  */
 import { spawn, spawnSync, type Subprocess } from "bun";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,6 +17,12 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildBinary } from "../scripts/build";
+import { ALB_HEADERS } from "./alb";
+
+if (process.argv.includes("--fargate")) {
+  await import("./fargate");
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -28,17 +37,6 @@ const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const WARMUP_SECONDS = 2;
-/**
- * Behind the ALB every request carries these, so by default the load does too (the same requests
- * go to every target). --direct sends bare requests instead: the service then generates a trace ID
- * and reads the peer address from the socket for each one.
- */
-const ALB_HEADERS = [
-  "X-Amzn-Trace-Id: Root=1-6b02f941-f12e7d0c409369c33074d233",
-  "X-Forwarded-For: 203.0.113.7",
-  "X-Forwarded-Proto: https",
-  "X-Forwarded-Port: 443",
-];
 /** RSS is read once each target has served at least this many requests. */
 const RSS_AFTER_REQUESTS = 100_000;
 
@@ -152,6 +150,8 @@ function parseLatencyMs(text: string, percentile: string): number {
 async function wrk(binary: string, target: Running, seconds: number): Promise<Load> {
   const url = `http://127.0.0.1:${target.port}${TARGETS[target.name].path}`;
   const before = cpuMicros(target.proc.pid);
+  // Requests carry the ALB's headers; --direct sends bare ones instead (the service then generates
+  // a trace ID and reads the peer address from the socket for each one).
   const headers = args.direct ? [] : ALB_HEADERS.flatMap((h) => ["-H", h]);
   const proc = spawn([binary, "-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...headers, url], { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

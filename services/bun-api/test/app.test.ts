@@ -10,6 +10,9 @@ import { memorySink } from "../src/log/sink";
 import { NOTE_LIMITS, NoteStore } from "../src/routes/notes";
 import { currentTraceId } from "../src/trace/context";
 import { tracedFetch } from "../src/trace/fetch";
+import { Prng, seedFrom } from "./prng";
+
+const STORE_SEED = seedFrom("STORE_SEED", 20_261_202);
 
 const ROOT = "1-6b02f941-f12e7d0c409369c33074d233";
 /** A response body as JSON, untyped: tests look into it freely. */
@@ -396,6 +399,33 @@ describe("/v1/notes", () => {
     expect(store.get(ids[0]!)).toBeUndefined();
     expect(store.list(10).map((n) => n.title)).toEqual(["d", "c", "b"]);
     expect(NOTE_LIMITS.stored).toBe(1000);
+  });
+
+  test(`the store agrees with a plain list under any mix of adds, deletes and pages (seed ${STORE_SEED})`, () => {
+    const rng = new Prng(STORE_SEED);
+    for (let run = 0; run < 50; run++) {
+      const capacity = rng.int(1, 20);
+      const store = new NoteStore(capacity);
+      let model: { id: string; title: string }[] = [];
+      for (let op = 0; op < 200; op++) {
+        const context = `seed ${STORE_SEED} run ${run} op ${op}`;
+        const roll = rng.int(0, 3);
+        if (roll < 2) {
+          const note = store.add({ title: `n${op}`, body: "", tags: [] });
+          model.push({ id: note.id, title: note.title });
+          if (model.length > capacity) model = model.slice(1);
+        } else if (roll === 2 && model.length > 0) {
+          const victim = rng.pick(model);
+          expect(store.delete(victim.id), context).toBe(true);
+          expect(store.delete(victim.id), context).toBe(false);
+          model = model.filter((n) => n !== victim);
+        } else {
+          const limit = rng.int(1, 25);
+          expect(store.list(limit).map((n) => n.title), context).toEqual(model.slice(-limit).reverse().map((n) => n.title));
+        }
+        for (const n of model) expect(store.get(n.id)?.title, context).toBe(n.title);
+      }
+    }
   });
 });
 

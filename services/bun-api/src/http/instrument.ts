@@ -34,10 +34,13 @@ export interface InstrumentOptions {
 export function instrument(route: string | null, handler: Handler, options: InstrumentOptions): ServeHandler {
   const { logger } = options;
   const health = route !== null && options.healthRoutes.has(route);
-  const finish = (req: Request, server: Server<undefined> | undefined, ctx: RequestContext, res: Response, start: number): Response => {
+  // Bun's router matched a static template only for a path equal to it (queries aside), so the
+  // access line takes the template instead of building req.url (~1 µs: Bun assembles and parses
+  // the absolute URL on first access). Parameter routes and the fallback read the path.
+  const staticPath = route !== null && !route.includes(":") ? route : undefined;
+  const finish = (req: Request, server: Server<undefined> | undefined, headers: Headers, ctx: RequestContext, res: Response, start: number): Response => {
     const out = ctx.response === res ? res : decorate(res, ctx);
     const status = out.status;
-    const headers = req.headers;
     const userAgent = headers.get("user-agent");
     const healthRoute = route === null ? ctx.route !== null && options.healthRoutes.has(ctx.route) : health;
     const level: Level = status >= 500 ? "error" : healthRoute && isHealthChecker(userAgent) ? "debug" : "info";
@@ -49,12 +52,12 @@ export function instrument(route: string | null, handler: Handler, options: Inst
           traceId: ctx.traceId,
           method,
           route: ctx.route,
-          path: truncate(ctx.path ?? pathOf(req.url), MAX_LOGGED_PATH),
+          path: ctx.path === undefined ? (staticPath ?? truncate(pathOf(req.url), MAX_LOGGED_PATH)) : truncate(ctx.path, MAX_LOGGED_PATH),
           status,
           durationMs: Math.round((performance.now() - start) * 1000) / 1000,
           bytesIn: ctx.bytesIn ?? contentLength(headers),
           bytesOut: method === "HEAD" ? 0 : ctx.bytesOut,
-          clientIp: clientIp(req, server),
+          clientIp: clientIp(req, server, headers),
           userAgent: userAgent === null ? null : truncate(userAgent, MAX_LOGGED_USER_AGENT),
         },
         ctx.err,
@@ -87,11 +90,11 @@ export function instrument(route: string | null, handler: Handler, options: Inst
     }
     if (out instanceof Promise) {
       return out.then(
-        (res) => finish(req, server, ctx, res, start),
-        (err: unknown) => finish(req, server, ctx, failed(ctx, err), start),
+        (res) => finish(req, server, headers, ctx, res, start),
+        (err: unknown) => finish(req, server, headers, ctx, failed(ctx, err), start),
       );
     }
-    return finish(req, server, ctx, out, start);
+    return finish(req, server, headers, ctx, out, start);
   };
 }
 
@@ -116,11 +119,20 @@ function contentLength(headers: Headers): number {
  * The right-most X-Forwarded-For entry: the ALB appends the address it saw, so that one is the
  * only entry a client cannot forge. Without the header, the socket's peer address.
  */
-export function clientIp(req: Request, server: Server<undefined> | undefined): string | null {
-  const forwarded = req.headers.get("x-forwarded-for");
+export function clientIp(req: Request, server: Server<undefined> | undefined, headers: Headers = req.headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
   if (forwarded !== null) {
+    // Behind the ALB, consecutive requests often come from one client: the last answer is reused.
+    if (forwarded === lastForwarded) return lastForwardedIp;
     const ip = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
-    if (IP.test(ip)) return ip;
+    if (IP.test(ip)) {
+      lastForwarded = forwarded;
+      lastForwardedIp = ip;
+      return ip;
+    }
   }
   return server?.requestIP(req)?.address ?? null;
 }
+
+let lastForwarded: string | undefined;
+let lastForwardedIp: string | null = null;

@@ -15,27 +15,39 @@ export interface FdSinkOptions {
   readonly maxBufferChars?: number;
   /** How long a write may wait for a full pipe to drain before the chunk is dropped. @default 5000 */
   readonly maxBlockMs?: number;
+  /**
+   * How long a buffered line may wait for the write that carries it; 0 writes at the end of the
+   * event-loop turn. @default 10
+   */
+  readonly maxDelayMs?: number;
 }
 
 /**
- * Buffers lines and writes them with one system call per event-loop turn (or sooner when the buffer
- * is full). Under load, one turn serves many requests, so the write cost is shared; when idle, a line
- * goes out in the same turn it was logged. Writes are synchronous, so {@link LogSink.flush} leaves
- * nothing behind: the sink flushes itself on `exit`, and the signal and crash handlers flush before
- * they exit. Only a SIGKILL or a native crash can lose lines, at most one turn's worth.
+ * Buffers lines and writes them with one system call at most `maxDelayMs` after the first of them
+ * (or at once when the buffer is full). A write per event-loop turn cost about 1.5 µs per request
+ * at moderate rates on a 0.25 vCPU task, where a turn often serves one request (the system call and
+ * waking the log reader); waiting up to 10 ms shares it between dozens of lines. Writes are
+ * synchronous, so {@link LogSink.flush} leaves nothing behind: the sink flushes itself on `exit`,
+ * and the signal and crash handlers flush before they exit. Only a SIGKILL or a native crash can
+ * lose lines: those of the last `maxDelayMs` at most.
  */
 export function fdSink(options: FdSinkOptions = {}): LogSink {
   const fd = options.fd ?? 1;
   const limit = options.maxBufferChars ?? 65_536;
   const maxBlockMs = options.maxBlockMs ?? 5_000;
+  const maxDelayMs = options.maxDelayMs ?? 10;
   // Reused for every write: a UTF-16 code unit is at most 3 UTF-8 bytes, so a buffer of up to
   // `limit` characters (plus one long line) fits without a new allocation.
   const bytes = Buffer.allocUnsafe(limit * 3 + 16_384);
   let buffer = "";
-  let scheduled = false;
+  let timer: Timer | undefined;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
 
   const flush = (): void => {
-    scheduled = false;
+    if (timer !== undefined) clearTimeout(timer);
+    if (immediate !== undefined) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
     if (buffer.length === 0) return;
     const out = buffer;
     buffer = "";
@@ -52,9 +64,10 @@ export function fdSink(options: FdSinkOptions = {}): LogSink {
       buffer += lines;
       if (buffer.length >= limit) {
         flush();
-      } else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
+      } else if (timer === undefined && immediate === undefined) {
+        // Unreferenced: a pending write never keeps the process alive; `exit` flushes it.
+        if (maxDelayMs > 0) timer = setTimeout(flush, maxDelayMs).unref();
+        else immediate = setImmediate(flush).unref();
       }
     },
     flush,
