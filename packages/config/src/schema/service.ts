@@ -8,6 +8,7 @@ import { FARGATE_SIZES } from "../fargate";
 import { ENV } from "../runtime";
 import { scheduleProblem } from "../schedule";
 import { secretFinding } from "../secrets";
+import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
@@ -185,6 +186,11 @@ export const serviceSettingsEntries = {
   schedule: v.optional(scheduleSchema),
   /** Routing of a `web` service. @default - none; required for `web` */
   routing: v.optional(RoutingSchema),
+  /**
+   * How a deploy replaces this service's tasks; taken whole, not merged with a less specific level.
+   * @default - the environment's `deployment`
+   */
+  deployment: v.optional(DeploymentSchema),
 };
 
 export const ServiceSettingsSchema = strictObject(serviceSettingsEntries, "an object of service settings");
