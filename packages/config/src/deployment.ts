@@ -12,11 +12,17 @@ export { DEPLOYMENT_STRATEGIES, MAX_MINUTES, STRATEGY_FIELDS, type DeploymentStr
 /** Where a service's deployment setting came from, for messages that say where to change it. */
 export type DeploymentSource = "service" | "environment" | "default";
 
+/** Where it came from, and why production may deploy without a bake (suppresses BF-ECS-005). */
+interface Provenance {
+  readonly setIn: DeploymentSource;
+  readonly reason?: string;
+}
+
 export type ResolvedDeployment =
-  | { readonly strategy: "rolling"; readonly setIn: DeploymentSource }
-  | { readonly strategy: "blue-green"; readonly bakeTimeMinutes: number; readonly setIn: DeploymentSource }
-  | { readonly strategy: "canary"; readonly canaryPercent: number; readonly canaryMinutes: number; readonly bakeTimeMinutes: number; readonly setIn: DeploymentSource }
-  | { readonly strategy: "linear"; readonly stepPercent: number; readonly stepMinutes: number; readonly bakeTimeMinutes: number; readonly setIn: DeploymentSource };
+  | ({ readonly strategy: "rolling" } & Provenance)
+  | ({ readonly strategy: "blue-green"; readonly bakeTimeMinutes: number } & Provenance)
+  | ({ readonly strategy: "canary"; readonly canaryPercent: number; readonly canaryMinutes: number; readonly bakeTimeMinutes: number } & Provenance)
+  | ({ readonly strategy: "linear"; readonly stepPercent: number; readonly stepMinutes: number; readonly bakeTimeMinutes: number } & Provenance);
 
 export const DEFAULT_BAKE_TIME_MINUTES = 10;
 export const DEFAULT_CANARY_PERCENT = 10;
@@ -46,15 +52,16 @@ export const TEST_TRAFFIC_HEADER = { name: "X-Test-Traffic", value: "1" } as con
 
 export function resolveDeployment(config: DeploymentConfig, setIn: DeploymentSource): ResolvedDeployment {
   const bakeTimeMinutes = config.bakeTimeMinutes ?? DEFAULT_BAKE_TIME_MINUTES;
+  const provenance: Provenance = config.reason === undefined ? { setIn } : { setIn, reason: config.reason };
   switch (config.strategy) {
     case "rolling":
-      return { strategy: "rolling", setIn };
+      return { strategy: "rolling", ...provenance };
     case "blue-green":
-      return { strategy: "blue-green", bakeTimeMinutes, setIn };
+      return { strategy: "blue-green", bakeTimeMinutes, ...provenance };
     case "canary":
-      return { strategy: "canary", canaryPercent: config.canaryPercent ?? DEFAULT_CANARY_PERCENT, canaryMinutes: config.canaryMinutes ?? DEFAULT_CANARY_MINUTES, bakeTimeMinutes, setIn };
+      return { strategy: "canary", canaryPercent: config.canaryPercent ?? DEFAULT_CANARY_PERCENT, canaryMinutes: config.canaryMinutes ?? DEFAULT_CANARY_MINUTES, bakeTimeMinutes, ...provenance };
     case "linear":
-      return { strategy: "linear", stepPercent: config.stepPercent ?? DEFAULT_STEP_PERCENT, stepMinutes: config.stepMinutes ?? DEFAULT_STEP_MINUTES, bakeTimeMinutes, setIn };
+      return { strategy: "linear", stepPercent: config.stepPercent ?? DEFAULT_STEP_PERCENT, stepMinutes: config.stepMinutes ?? DEFAULT_STEP_MINUTES, bakeTimeMinutes, ...provenance };
   }
 }
 
@@ -67,7 +74,8 @@ export function resolveDeployment(config: DeploymentConfig, setIn: DeploymentSou
 export function deploymentFor(kind: ServiceKind, chosen: { config: DeploymentConfig; setIn: DeploymentSource }): ResolvedDeployment {
   const resolved = resolveDeployment(chosen.config, chosen.setIn);
   if (kind === "web" || chosen.setIn === "service" || !TRAFFIC_SHIFTING.has(resolved.strategy)) return resolved;
-  return { strategy: "blue-green", bakeTimeMinutes: "bakeTimeMinutes" in resolved ? resolved.bakeTimeMinutes : DEFAULT_BAKE_TIME_MINUTES, setIn: resolved.setIn };
+  const bakeTimeMinutes = "bakeTimeMinutes" in resolved ? resolved.bakeTimeMinutes : DEFAULT_BAKE_TIME_MINUTES;
+  return { strategy: "blue-green", bakeTimeMinutes, setIn: resolved.setIn, ...(resolved.reason === undefined ? {} : { reason: resolved.reason }) };
 }
 
 /** Minutes from the first traffic shift to all traffic on the new revision (no waiting after the last step). */

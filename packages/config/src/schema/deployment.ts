@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { int, oneOf, stepped, strictObject } from "./fields";
+import { MIN_REASON_LENGTH } from "./reason";
 
 export const DEPLOYMENT_STRATEGIES = ["rolling", "blue-green", "canary", "linear"] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
@@ -43,6 +44,17 @@ export const DeploymentSchema = v.pipe(
       stepPercent: v.optional(stepped(3, 100, 0.1, "must be a percentage from 3 to 100 in steps of 0.1 (AWS step_percent)")),
       /** Minutes between steps (none after the last). @default 1 */
       stepMinutes: minutes("AWS step_bake_time_in_minutes"),
+      /**
+       * Why this service deploys in production without a bake (rolling, or bakeTimeMinutes 0): the
+       * policy check BF-ECS-005 is suppressed with it. @default - none; the check then applies
+       */
+      reason: v.optional(
+        v.pipe(
+          v.string("must be a sentence saying why production deploys this service without a bake"),
+          v.check((s) => s.trim().length >= MIN_REASON_LENGTH, `must say why production deploys this service without a bake, in at least ${MIN_REASON_LENGTH} characters`),
+          v.maxLength(500, "must be at most 500 characters"),
+        ),
+      ),
     },
     "an object { strategy, ... } such as { strategy: \"canary\", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10 }",
   ),

@@ -13,8 +13,8 @@ import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fie
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** suppressPolicy's minimum: a reason must say something. */
-export const MIN_REASON_LENGTH = 10;
+import { MIN_REASON_LENGTH } from "./reason";
+export { MIN_REASON_LENGTH };
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Variables the platform sets on every container, and the setting that controls each instead. */
