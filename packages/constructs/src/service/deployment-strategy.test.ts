@@ -61,7 +61,7 @@ describe("WebService deployments", () => {
       });
     });
 
-    test("the service names both groups, both rules and the infrastructure role, and leaves the load balancer block to ECS", () => {
+    test("the service names both groups, both rules and the infrastructure role, once the rules and the role's policy exist", () => {
       expect(ecs().load_balancer).toEqual([
         {
           target_group_arn: tf.ref(svc.targetGroup, "arn"),
@@ -75,7 +75,7 @@ describe("WebService deployments", () => {
           },
         },
       ]);
-      expect(ecs().lifecycle).toEqual({ ignore_changes: ["desired_count", "load_balancer"] });
+      expect(ecs().lifecycle).toEqual({ ignore_changes: ["desired_count"] });
       expect(ecs().depends_on).toEqual(expect.arrayContaining([tf.address(svc.listenerRule), tf.address(shift.testListenerRule), tf.address(shift.rolePolicy)]));
     });
 

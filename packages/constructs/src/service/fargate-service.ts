@@ -134,9 +134,9 @@ export class FargateService extends Construct {
       waitForSteadyState: true,
       timeouts: timeout ? { create: `${timeout}m`, update: `${timeout}m` } : undefined,
       dependsOn: [...(lb?.dependsOn ?? []), ...capacityProviders],
-      // Autoscaling owns the task count; Terraform sets it only at creation. ECS swaps the two
-      // target groups at every traffic-shifting deploy, so the load balancer block is its, too.
-      lifecycle: { ignoreChanges: alternate ? ["desired_count", "load_balancer"] : ["desired_count"] },
+      // Autoscaling owns the task count; Terraform sets it only at creation. (ECS keeps which of the
+      // two target groups is live in the service revision, not in this block, so the block stays ours.)
+      lifecycle: { ignoreChanges: ["desired_count"] },
     });
 
     this.autoscaling = new ServiceAutoscaling(this, "Autoscaling", {
