@@ -32,10 +32,27 @@ describe("deployTarget", () => {
       registry: "111111111111.dkr.ecr.us-east-1.amazonaws.com",
       cluster: "bunfg-dev",
       infraStacks: ["dev-network", "dev-cluster"],
-      services: [{ name: "bun-api", kind: "web", stack: "dev-bun-api", repository: "bunfg/dev/bun-api", ecsService: "bun-api", family: "dev-bun-api", healthCheckPath: "/readyz" }],
+      services: [
+        {
+          name: "bun-api",
+          kind: "web",
+          stack: "dev-bun-api",
+          repository: "bunfg/dev/bun-api",
+          ecsService: "bun-api",
+          family: "dev-bun-api",
+          healthCheckPath: "/readyz",
+          deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
+        },
+      ],
       protected: false,
     });
     expect(deployTarget(loadConfig(), "prod").protected).toBe(true);
+  });
+
+  test("a traffic-shifting service carries its shift and bake minutes and the test rule's header", () => {
+    const [api] = deployTarget(loadConfig(), "prod").services;
+    expect(api).toMatchObject({ deployment: { strategy: "canary", shiftMinutes: 5, bakeTimeMinutes: 10 }, testHeader: { name: "X-Test-Traffic", value: "1" } });
+    expect(deployTarget(loadConfig(), "staging").services[0]).toMatchObject({ deployment: { strategy: "linear", shiftMinutes: 3, bakeTimeMinutes: 5 } });
   });
 
   test("a scheduled service has a schedule and no ECS service", () => {

@@ -79,8 +79,8 @@ describe("WebService deployments", () => {
       expect(ecs().depends_on).toEqual(expect.arrayContaining([tf.address(svc.listenerRule), tf.address(shift.testListenerRule), tf.address(shift.rolePolicy)]));
     });
 
-    test("Terraform waits 20 minutes plus the shift and the bake for the deploy", () => {
-      expect(ecs().timeouts).toEqual({ create: "35m", update: "35m" });
+    test("Terraform does not wait through shift and bake: the pipeline's verification does, stage by stage", () => {
+      expect(ecs().wait_for_steady_state).toBe(false);
     });
 
     test("the infrastructure role is ECS's, and may change exactly these two rules and register in exactly these two groups", () => {
@@ -129,11 +129,10 @@ describe("WebService deployments", () => {
     });
   });
 
-  test("linear: 25 % every 2 minutes, bake 5; Terraform waits 20 + 3 steps x 2 + 5 minutes", () => {
+  test("linear: 25 % every 2 minutes, bake 5", () => {
     const { tf, svc } = web({ deployment: LINEAR });
     expect(tf.of(svc.fargate.service)).toMatchObject({
       deployment_configuration: { strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "2" } },
-      timeouts: { update: "31m" },
     });
     expect(svc.trafficShift).toBeDefined();
   });
@@ -145,7 +144,7 @@ describe("WebService deployments", () => {
     expect(tf.resources("aws_lb_listener_rule")).toHaveLength(2);
   });
 
-  test("rolling (the default): one target group, one plain rule, no role, no deployment_configuration, Terraform's own timeout", () => {
+  test("rolling (the default): one target group, one plain rule, no role, no deployment_configuration, and Terraform waits for the deploy", () => {
     const { tf, svc } = web();
     expect([svc.alternateTargetGroup, svc.trafficShift]).toEqual([undefined, undefined]);
     expect(tf.resources("aws_lb_target_group")).toHaveLength(1);
@@ -153,7 +152,7 @@ describe("WebService deployments", () => {
     expect(tf.resources("aws_lb_listener_rule")[0]).not.toHaveProperty("lifecycle");
     expect(tf.resources("aws_iam_role").map((r) => r.name)).toEqual(["t-api-execution", "t-api-task"]);
     expect(tf.of(svc.fargate.service)).not.toHaveProperty("deployment_configuration");
-    expect(tf.of(svc.fargate.service)).not.toHaveProperty("timeouts");
+    expect(tf.of(svc.fargate.service).wait_for_steady_state).toBe(true);
     expect(tf.of(svc.alarms.target5xx)).toHaveProperty("metric_name", "HTTPCode_Target_5XX_Count");
   });
 
@@ -199,7 +198,7 @@ describe("WorkerService deployments", () => {
     expect(tf.of(svc.fargate.service)).toMatchObject({
       deployment_configuration: { strategy: "BLUE_GREEN", bake_time_in_minutes: "15" },
       alarms: { alarm_names: ["t-mailer-log-errors"], enable: true, rollback: true },
-      timeouts: { update: "35m" },
+      wait_for_steady_state: false,
     });
     expect(tf.of(svc.fargate.service)).not.toHaveProperty("load_balancer");
     expect(tf.resources("aws_lb_target_group")).toEqual([]);

@@ -1,5 +1,5 @@
 import type { EcsServiceDeploymentConfiguration } from "@cdktf/provider-aws/lib/ecs-service";
-import { shiftMinutes, type DeploymentStrategy } from "@bun-fargate/config";
+import type { DeploymentStrategy } from "@bun-fargate/config";
 
 /** How a deploy replaces a service's tasks (a resolved config `deployment`, every number given). */
 export type DeploymentSettings =
@@ -9,9 +9,6 @@ export type DeploymentSettings =
   | { readonly strategy: "linear"; readonly stepPercent: number; readonly stepMinutes: number; readonly bakeTimeMinutes: number };
 
 const ECS_STRATEGY: Readonly<Record<DeploymentStrategy, string>> = { rolling: "ROLLING", "blue-green": "BLUE_GREEN", canary: "CANARY", linear: "LINEAR" };
-
-/** Terraform's own wait for an ECS service update, which covers a rolling deploy. */
-const TERRAFORM_DEFAULT_TIMEOUT_MINUTES = 20;
 
 const tenths = (n: number) => Math.abs(n * 10 - Math.round(n * 10)) < 1e-9;
 const minutes = (n: number) => Number.isInteger(n) && n >= 0 && n <= 1440;
@@ -43,14 +40,4 @@ export function ecsDeploymentConfiguration(d: DeploymentSettings): EcsServiceDep
   if (d.strategy === "canary") return { ...base, canaryConfiguration: { canaryPercent: d.canaryPercent, canaryBakeTimeInMinutes: String(d.canaryMinutes) } };
   if (d.strategy === "linear") return { ...base, linearConfiguration: { stepPercent: d.stepPercent, stepBakeTimeInMinutes: String(d.stepMinutes) } };
   return base;
-}
-
-/**
- * How long Terraform waits for a deploy before it gives up: its default 20 minutes (task start,
- * health checks, drain) plus the shift and bake the strategy adds. `wait_for_steady_state` waits
- * for the whole ECS deployment, bake included, so the default alone would time out a prod canary.
- */
-export function deploymentTimeoutMinutes(d: DeploymentSettings): number | undefined {
-  if (d.strategy === "rolling") return undefined;
-  return TERRAFORM_DEFAULT_TIMEOUT_MINUTES + shiftMinutes({ ...d, setIn: "service" }) + d.bakeTimeMinutes;
 }

@@ -8,7 +8,7 @@ import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { capacityStrategy } from "./capacity-strategy";
-import { deploymentProblem, deploymentTimeoutMinutes, ecsDeploymentConfiguration, type DeploymentSettings } from "./deployment-strategy";
+import { deploymentProblem, ecsDeploymentConfiguration, type DeploymentSettings } from "./deployment-strategy";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import type { FargateTaskDefinition } from "./task-definition";
 import { workloadSecurityGroup, workloadTask, type FargateWorkloadProps } from "./workload";
@@ -92,7 +92,6 @@ export class FargateService extends Construct {
     // before this one (a stack dependency), so its capacity providers exist by then.
     const capacityProviders = TerraformStack.of(props.cluster) === TerraformStack.of(this) ? [props.cluster.capacityProviders] : [];
     const alternate = lb?.alternate;
-    const timeout = deploymentTimeoutMinutes(deployment);
     this.service = new EcsService(this, "Service", {
       name: props.name,
       cluster: props.cluster.cluster.arn,
@@ -131,8 +130,11 @@ export class FargateService extends Construct {
       enableExecuteCommand: props.enableExec ?? false,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
-      waitForSteadyState: true,
-      timeouts: timeout ? { create: `${timeout}m`, update: `${timeout}m` } : undefined,
+      // A rolling deploy takes minutes and Terraform's wait catches its rollback. A blue-green, canary
+      // or linear one runs through shift and bake for a quarter of an hour, and Terraform could
+      // report no stage of it: the pipeline's verification waits, reports each stage and smoke-tests
+      // the new revision through the test rule (stacks/src/ci/verify-deploy.ts).
+      waitForSteadyState: deployment.strategy === "rolling",
       dependsOn: [...(lb?.dependsOn ?? []), ...capacityProviders],
       // Autoscaling owns the task count; Terraform sets it only at creation. (ECS keeps which of the
       // two target groups is live in the service revision, not in this block, so the block stays ours.)
