@@ -63,9 +63,15 @@ describe("deployment settings that are refused", () => {
     [{ strategy: "rolling", bakeTimeMinutes: 5 }, 'service "orders": deployment.bakeTimeMinutes = 5: applies only to strategy "blue-green" or "canary" or "linear"; this deployment is "rolling" (it takes no other setting)'],
     [{ strategy: "linear", canaryPercent: 5 }, 'service "orders": deployment.canaryPercent = 5: applies only to strategy "canary"; this deployment is "linear" (it takes stepPercent, stepMinutes, bakeTimeMinutes)'],
     [{ strategy: "canary", bakeTimeMinute: 5 }, 'service "orders": deployment.bakeTimeMinute = 5: unknown setting (did you mean "bakeTimeMinutes"?)'],
+    [{ strategy: "rolling", reason: "short" }, 'service "orders": deployment.reason = "short": must say why production deploys this service without a bake, in at least 10 characters'],
     ["canary", 'service "orders": deployment = "canary": must be an object { strategy, ... } such as { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10 }, not a string'],
   ])("%j", (deployment, line) => {
     expect(entry(deployment)).toEqual([line]);
+  });
+
+  test("a reason is carried to the resolved deployment, for the policy check's suppression", () => {
+    const deployment = { strategy: "rolling", reason: "a read-only mirror; a bad minute is acceptable" } as DeploymentConfig;
+    expect(resolved(configWith({ service: { deployment } }))).toEqual({ strategy: "rolling", reason: "a read-only mirror; a bad minute is acceptable", setIn: "service" });
   });
 
   test("AWS's bounds themselves are accepted", () => {
