@@ -10,10 +10,11 @@ import { scheduleProblem } from "../schedule";
 import { secretFinding } from "../secrets";
 import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
+import { MIN_REASON_LENGTH } from "./reason";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-import { MIN_REASON_LENGTH } from "./reason";
+/** suppressPolicy's minimum: a reason must say something (declared in reason.ts, which the deployment schema reads too). */
 export { MIN_REASON_LENGTH };
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
