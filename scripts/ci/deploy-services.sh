@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Deploys each service of <release.json> by digest, then proves it: plan into the job summary,
 # `cdktf deploy` with the image and version as Terraform variables (the same inputs plan to no
-# change later), verification (steady, running the digest, readiness answering the version),
-# and only then the release- tag that rollbacks choose from. Sets the step output `url` (the
+# change later), verification (the ECS service deployment followed through shift and bake to its
+# verdict, then steady, running the digest, readiness answering the version), and only then the
+# release- tag that rollbacks choose from. Sets the step output `url` (the
 # environment's link on GitHub) to a web service's URL.
 # Usage: deploy-services.sh <target.json> <release.json>   (from the repository root)
 set -euo pipefail
@@ -11,7 +12,7 @@ target=$(realpath "$1")
 release=$(realpath "$2")
 root=$(pwd)
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
-  printf '\n| environment | service | digest | tasks | readiness | result |\n|---|---|---|---|---|---|\n' >>"$GITHUB_STEP_SUMMARY"
+  printf '\n| environment | service | strategy | stages | digest | tasks | result |\n|---|---|---|---|---|---|---|\n' >>"$GITHUB_STEP_SUMMARY"
 fi
 
 for service in $(jq -r 'keys[]' "$release"); do
@@ -26,9 +27,11 @@ for service in $(jq -r 'keys[]' "$release"); do
   echo "::group::plan ${stack}"
   bash scripts/ci/plan.sh "$stack" "${vars[@]}"
   echo "::endgroup::"
+  # The verification follows the ECS service deployment that begins from here, stage by stage.
+  since=$(date +%s)
   pnpm exec cdktf deploy "$stack" --skip-synth --auto-approve --ignore-missing-stack-dependencies "${vars[@]}"
   stacks/node_modules/.bin/bun stacks/src/ci/pipeline.ts verify --target "$target" --service "$service" \
-    --image "$image" --version "$version" --accept-digests "${accept:-}" --stack-dir "$root/cdktf.out/stacks/$stack"
+    --image "$image" --version "$version" --accept-digests "${accept:-}" --stack-dir "$root/cdktf.out/stacks/$stack" --since "$since"
   bash scripts/ci/tag-release.sh "$repo" "${image##*@}" "release-$version"
   if [[ -n "${GITHUB_OUTPUT:-}" ]] && [[ "$(jq -r --arg s "$service" '.services[] | select(.name == $s) | .kind' "$target")" == web ]]; then
     echo "url=$(terraform -chdir="$root/cdktf.out/stacks/$stack" output -raw Url)" >>"$GITHUB_OUTPUT"

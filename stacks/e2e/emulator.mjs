@@ -77,8 +77,11 @@ function gapFillers() {
   // ECS: moto 5.2.5 ignores these CreateService / UpdateService parameters and so never returns
   // them; the provider then plans a change of each on every run. Keep what the provider sent, per
   // service ARN, and put it into the service objects moto returns where moto has no value (as AWS
-  // does; a service with a capacity provider strategy has no launchType).
-  const SERVICE_KEYS = ["capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand"];
+  // does; a service with a capacity provider strategy has no launchType). deploymentConfiguration
+  // (strategy, bake time, canary or linear steps, alarms, circuit breaker, percentages) is dropped
+  // whole; the provider then keeps its own values in state and plans nothing, which would hide a
+  // value that does not survive the round trip, so it is returned too, merged over the updates.
+  const SERVICE_KEYS = ["capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand", "deploymentConfiguration"];
   const serviceExtras = new Map();
   const absent = (v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
   const withExtras = (svc) => {
@@ -96,7 +99,11 @@ function gapFillers() {
     const out = JSON.parse(r.body);
     if (record && out.service) {
       const extras = { ...(serviceExtras.get(out.service.serviceArn) ?? {}) };
-      for (const k of SERVICE_KEYS) if (!absent(req[k])) extras[k] = k === "capacityProviderStrategy" ? normStrategy(req[k]) : req[k];
+      for (const k of SERVICE_KEYS) {
+        if (absent(req[k])) continue;
+        // UpdateService sends only the parts of deploymentConfiguration that changed.
+        extras[k] = k === "capacityProviderStrategy" ? normStrategy(req[k]) : k === "deploymentConfiguration" ? { ...(extras[k] ?? {}), ...req[k] } : req[k];
+      }
       serviceExtras.set(out.service.serviceArn, extras);
     }
     if (out.service) withExtras(out.service);

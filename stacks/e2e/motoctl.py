@@ -8,6 +8,10 @@
       issued certificate; in an account it is issued before the first deploy).
   motoctl.py <url> disable-deletion-protection <region> <load balancer name>
       What an operator does before tearing down a protected load balancer.
+  motoctl.py <url> traffic-shift <region> <cluster> <service>
+      What moto holds for a service that ECS would shift traffic for: its load balancer block, the
+      production and test listener rules it names (conditions, forward weights by target group
+      name), and the infrastructure role with its inline policies.
   motoctl.py <url> gaps <region>
       Asks a fresh moto, directly (not through the proxy), each call that README.md "Emulator
       gaps" lists, and reports for each whether moto still lacks it. A gap that moto has closed
@@ -136,6 +140,39 @@ def disable_deletion_protection(url, region, name):
     return {"loadBalancer": name, "found": True, "deletionProtection": False}
 
 
+def traffic_shift(url, region, cluster, service):
+    ecs, elb, iam = client("ecs", url, region), client("elbv2", url, region), client("iam", url, region)
+    svc = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
+    names = {t["TargetGroupArn"]: t["TargetGroupName"] for t in elb.describe_target_groups()["TargetGroups"]}
+
+    def rule(arn):
+        r = elb.describe_rules(RuleArns=[arn])["Rules"][0]
+        forward = next((a for a in r["Actions"] if a["Type"] == "forward"), {})
+        weights = {names.get(t["TargetGroupArn"], t["TargetGroupArn"]): t.get("Weight") for t in forward.get("ForwardConfig", {}).get("TargetGroups", [])}
+        return {"priority": r["Priority"], "conditions": r["Conditions"], "weights": weights}
+
+    out = []
+    for lb in svc.get("loadBalancers", []):
+        adv = lb.get("advancedConfiguration") or {}
+        entry = {"targetGroup": names.get(lb.get("targetGroupArn")), "alternateTargetGroup": names.get(adv.get("alternateTargetGroupArn"))}
+        if adv.get("productionListenerRule"):
+            entry["productionRule"] = rule(adv["productionListenerRule"])
+        if adv.get("testListenerRule"):
+            entry["testRule"] = rule(adv["testListenerRule"])
+        if adv.get("roleArn"):
+            role = adv["roleArn"].split("/")[-1]
+            policies = iam.list_role_policies(RoleName=role)["PolicyNames"]
+            entry["role"] = {
+                "name": role,
+                "trust": iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"],
+                "policies": {p: iam.get_role_policy(RoleName=role, PolicyName=p)["PolicyDocument"] for p in policies},
+                "ruleArns": [adv.get("productionListenerRule"), adv.get("testListenerRule")],
+                "targetGroupArns": [lb.get("targetGroupArn"), adv.get("alternateTargetGroupArn")],
+            }
+        out.append(entry)
+    return {"service": service, "loadBalancers": out}
+
+
 def gaps(url, region):
     """Each emulator gap the proxy fills, probed against moto itself: present=True means moto still lacks it."""
     ec2, ecs, aas, s3 = (client(n, url, region) for n in ("ec2", "ecs", "application-autoscaling", "s3"))
@@ -172,6 +209,24 @@ def gaps(url, region):
     )["service"]
     dropped = [k for k in ("capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand") if svc.get(k) in (None, [])]
     gap("ECS CreateService/DescribeServices drop capacityProviderStrategy, enableECSManagedTags, healthCheckGracePeriodSeconds, enableExecuteCommand", len(dropped) == 4, f"not returned: {', '.join(dropped) or 'none'}")
+    canary = ecs.create_service(
+        cluster="gap-probe",
+        serviceName="gap-probe-canary",
+        taskDefinition="gap-probe",
+        desiredCount=1,
+        deploymentConfiguration={
+            "maximumPercent": 200,
+            "minimumHealthyPercent": 100,
+            "strategy": "CANARY",
+            "bakeTimeInMinutes": 10,
+            "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5},
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            "alarms": {"alarmNames": ["probe"], "enable": True, "rollback": True},
+        },
+    )["service"]
+    described = ecs.describe_services(cluster="gap-probe", services=["gap-probe-canary"])["services"][0]
+    held = [s.get("deploymentConfiguration") for s in (canary, described)]
+    gap("ECS CreateService/DescribeServices drop deploymentConfiguration (strategy, bake time, canary and linear steps, alarms, circuit breaker)", held == [None, None], f"returned: {held}")
     err = fails(lambda: ecs.list_service_deployments(cluster="gap-probe", service="gap-probe"))
     gap("ECS ListServiceDeployments", err, err or "answered")
     err = fails(lambda: ecs.describe_service_deployments(serviceDeploymentArns=[svc["serviceArn"].replace(":service/", ":service-deployment/") + "/x"]))
@@ -239,6 +294,8 @@ def main():
         out = import_certificate(url, *args)
     elif cmd == "disable-deletion-protection":
         out = disable_deletion_protection(url, *args)
+    elif cmd == "traffic-shift":
+        out = traffic_shift(url, *args)
     elif cmd == "gaps":
         out = gaps(url, *args)
     else:

@@ -209,6 +209,47 @@ function checkOutputs(stack, outputs, inv) {
   }
 }
 
+/**
+ * A service that ECS shifts traffic for (load_balancer.advanced_configuration) must have reached moto
+ * whole: both target groups, the production rule weighted 100/0, the test rule one priority earlier
+ * with the test header, and the infrastructure role allowed exactly those rules and target groups.
+ */
+async function checkTrafficShift(tools, motoUrl, st) {
+  for (const svc of resourcesOf(st, "aws_ecs_service")) {
+    const advanced = [svc.load_balancer ?? []].flat()[0]?.advanced_configuration;
+    if (!advanced) continue;
+    const strategy = svc.deployment_configuration?.strategy;
+    const clusterArn = (await motoctl(tools, motoUrl, "inventory", regionOf(st))).regions[0].ecsServices.find((s) => s.name === svc.name)?.cluster;
+    if (!check(`${st.name}: service ${svc.name} is in the emulator`, !!clusterArn)) continue;
+    const clusterName = clusterArn.split("/").pop();
+    const shift = await motoctl(tools, motoUrl, "traffic-shift", regionOf(st), clusterName, svc.name);
+    const lb = shift.loadBalancers[0] ?? {};
+    const groups = resourcesOf(st, "aws_lb_target_group").map((t) => t.name).sort();
+    check(`${st.name}: ${strategy} service ${svc.name} registers in two target groups`, [lb.targetGroup, lb.alternateTargetGroup].sort().join(",") === groups.join(","), `emulator: ${lb.targetGroup}, ${lb.alternateTargetGroup}; stack: ${groups.join(", ")}`);
+    const [first, second] = [lb.targetGroup, lb.alternateTargetGroup];
+    const prod = lb.productionRule;
+    check(`${st.name}: the production rule forwards 100 % to ${first} and 0 % to ${second}`, prod?.weights?.[first] === 100 && prod?.weights?.[second] === 0, JSON.stringify(prod?.weights));
+    const test = lb.testRule;
+    const header = test?.conditions?.find((c) => c.Field === "http-header")?.HttpHeaderConfig;
+    check(
+      `${st.name}: the test rule sits one priority before the production rule and matches the test header`,
+      !!test && Number(test.priority) === Number(prod?.priority) - 1 && header?.HttpHeaderName === "X-Test-Traffic" && test.weights?.[second] === 100,
+      JSON.stringify({ priority: test?.priority, header, weights: test?.weights }),
+    );
+    const role = lb.role;
+    const statements = Object.values(role?.policies ?? {}).flatMap((d) => [d.Statement].flat());
+    const on = (action) => statements.filter((x) => [x.Action].flat().includes(action)).flatMap((x) => [x.Resource].flat()).sort();
+    const principal = [role?.trust?.Statement].flat()[0]?.Principal?.Service;
+    check(
+      `${st.name}: the infrastructure role ${role?.name} is ECS's and may change exactly the two rules and register in exactly the two target groups`,
+      principal === "ecs.amazonaws.com" &&
+        JSON.stringify(on("elasticloadbalancing:ModifyRule")) === JSON.stringify([...role.ruleArns].sort()) &&
+        JSON.stringify(on("elasticloadbalancing:RegisterTargets")) === JSON.stringify([...role.targetGroupArns].sort()),
+      JSON.stringify({ principal, modifyRule: on("elasticloadbalancing:ModifyRule").length, registerTargets: on("elasticloadbalancing:RegisterTargets").length }),
+    );
+  }
+}
+
 // ---- main ------------------------------------------------------------------------------------------
 async function main() {
   const { tools, missing } = loadTools();
@@ -327,6 +368,7 @@ async function runAll(tools, emu, logs) {
       const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
       const outputs = out.code === 0 ? JSON.parse(out.out) : {};
       checkOutputs(st, outputs, await motoctl(tools, motoUrl, "inventory", ...regions));
+      await checkTrafficShift(tools, motoUrl, st);
       const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
       const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
       row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";

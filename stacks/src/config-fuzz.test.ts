@@ -98,13 +98,19 @@ const PLAUSIBLE: Record<string, readonly Json[]> = {
   healthCheckPath: ["/readyz", "/healthz"],
   startHour: [0, 6, 8],
   endHour: [18, 20, 24],
+  strategy: ["rolling", "blue-green", "canary", "linear"],
+  bakeTimeMinutes: [0, 5, 10],
+  canaryPercent: [0.1, 10, 100],
+  canaryMinutes: [0, 5],
+  stepPercent: [3, 25, 50],
+  stepMinutes: [0, 1, 2],
 };
 const SETTABLE_KEYS = Object.keys(PLAUSIBLE);
 /** Every setting's name, from the types: mutations add them where the shipped file has none. */
 const ALL_KEYS = [
   ...new Set([
     ...KNOWN_KEYS,
-    ...["hostHeaders", "pathPatterns", "priority", "certificate", "certificateArn", "domainName", "quotas", "listenerRulesPerAlb", "rulesPerSecurityGroup", "command", "schedule", "secrets", "environment", "timezone", "days", "sizeReason", "architecture", "desiredTasks", "services", "policyTier", "enableExec", "stateBucket", "jsonKey", "secretsManagerArn", "ssmParameterArn"],
+    ...["hostHeaders", "pathPatterns", "priority", "certificate", "certificateArn", "domainName", "quotas", "listenerRulesPerAlb", "rulesPerSecurityGroup", "command", "schedule", "secrets", "environment", "timezone", "days", "sizeReason", "architecture", "desiredTasks", "services", "policyTier", "enableExec", "stateBucket", "jsonKey", "secretsManagerArn", "ssmParameterArn", "deployment", "strategy", "bakeTimeMinutes", "canaryPercent", "canaryMinutes", "stepPercent", "stepMinutes", "reason"],
   ]),
 ];
 
@@ -162,6 +168,7 @@ const environmentArb = fc.record(
     certificate: fc.constantFrom<Json>({ domainName: "api.example.com" }, { domainName: "API" }),
     stateBucket: fc.constantFrom("bun-fargate-x-tfstate", "My_Bucket"),
     quotas: fc.constantFrom<Json>({ listenerRulesPerAlb: 200 }, { rulesPerSecurityGroup: 10 }),
+    deployment: fc.constantFrom<Json>({ strategy: "canary" }, { strategy: "linear", stepPercent: 2 }, { strategy: "rolling", bakeTimeMinutes: 5 }, { strategy: "blue-green", bakeTimeMinutes: 1441 }, "canary"),
   },
   { requiredKeys: ["region", "allowedAccountIds", "vpcCidr"] },
 );
@@ -182,6 +189,7 @@ const serviceArb = fc.record(
     environment: fc.dictionary(fc.constantFrom("FOO", "PORT", "DB_PASSWORD", "feature-x"), fc.constantFrom<Json>("bar", "postgres://:pw@db/x", 42), { maxKeys: 2 }),
     command: fc.constantFrom<Json>(["serve"], "serve --port 8080", []),
     enableExec: fc.constantFrom<Json>(false, "false"),
+    deployment: fc.constantFrom<Json>({ strategy: "rolling" }, { strategy: "canary", canaryPercent: 0 }, { strategy: "linear" }, { strategy: "blue-green", reason: "short" }, { strategy: "cannary" }),
   },
   { requiredKeys: ["name", "kind", "source"] },
 );
@@ -213,6 +221,12 @@ const validConfig = fc
           certificate: fc.constant({ domainName: "api.example.com" }),
           activeHours: fc.constantFrom({ startHour: 7, endHour: 19 }, { startHour: 7, endHour: 19, timezone: "Etc/GMT+9", days: "MON-SUN" as const }),
           logLevel: fc.constantFrom("debug", "info"),
+          deployment: fc.constantFrom(
+            { strategy: "rolling" as const },
+            { strategy: "blue-green" as const, bakeTimeMinutes: 3 },
+            { strategy: "canary" as const, canaryPercent: 12.5, canaryMinutes: 2, bakeTimeMinutes: 4 },
+            { strategy: "linear" as const, stepPercent: 33.3, stepMinutes: 1, bakeTimeMinutes: 1 },
+          ),
         },
         { requiredKeys: [] },
       ),
@@ -227,6 +241,8 @@ const validConfig = fc
         extra: fc.constantFrom(0, 2),
         environment: fc.constantFrom({}, { FEATURE_FLAGS: "a,b" }, { DATABASE_HOST: "db.internal", LOG_FORMAT: "json" }),
         secrets: fc.constantFrom({}, { DB_URL: { secretsManagerArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf", jsonKey: "url" } }),
+        // Own setting or the environment's; "rolling" in prod carries its reason (BF-ECS-005).
+        deployment: fc.constantFrom(undefined, { strategy: "rolling" as const, reason: "stateless and tolerant of a bad minute" }, { strategy: "blue-green" as const, bakeTimeMinutes: 2 }),
       }),
       { minLength: 1, maxLength: 3, selector: (s) => s.name },
     ),
@@ -245,7 +261,9 @@ const validConfig = fc
       maxTasks: s.minTasks + s.extra,
       environment: s.environment,
       secrets: s.secrets,
-      ...(s.kind === "web" ? { healthCheckPath: "/readyz", routing: { priority: 10 + i, pathPatterns: [`/${s.name}/*`] } } : {}),
+      // A gap below each priority for a traffic-shifting deployment's test rule.
+      ...(s.kind === "web" ? { healthCheckPath: "/readyz", routing: { priority: 10 + 2 * i, pathPatterns: [`/${s.name}/*`] } } : {}),
+      ...(s.deployment && s.kind !== "scheduled" ? { deployment: s.deployment } : {}),
       ...(s.kind === "scheduled" ? { schedule: "cron(0 3 * * ? *)", minTasks: 0, maxTasks: 1 } : {}),
     })),
   }));
@@ -328,7 +346,8 @@ function checkThroughSynth(config: Json): void {
       expect(result.status).toBe(1);
       expect(readdirSync(out)).toEqual(["previous-synth"]);
       expect(readdirSync(work).sort()).toEqual(["cdktf.out", "config.json"]);
-      const named = result.stderr.match(/^ {2}- \S.*?: \S+ = .+?: .+$/gm) ?? [];
+      // An environment entry that is not an object is named as "(the whole entry)".
+      const named = result.stderr.match(/^ {2}- \S.*?: (?:\S+|\(the whole entry\)) = .+?: .+$/gm) ?? [];
       const policy = result.stderr.match(/^error +\S+: \[BF-[A-Z]+-\d+\] .*$/gm) ?? [];
       expect(named.length + policy.length).toBeGreaterThan(0);
       for (const line of policy) expect(line).toMatch(NAMES_A_SETTING);

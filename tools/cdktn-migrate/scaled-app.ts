@@ -2,7 +2,8 @@
 // size where synth cost shows. The lane compares its stacks and bench.mjs times it, in the cdktf
 // tree and in the migrated copy alike (this file names neither package; the stacks it builds do).
 // BF_BENCH_SERVICES services (default 100) in BF_BENCH_ENV (default dev): the shipped ones, then
-// web services behind the ALB (routed before the shipped catch-all, which would shadow them), workers
+// web services behind the ALB (routed before the shipped catch-all, which would shadow them, and a
+// priority apart, where prod's canary deploys put their test rules), workers
 // and scheduled tasks in turn; written to CDKTF_OUTDIR.
 import { defaultConfig, type ServiceConfig } from "../../packages/config/src/index";
 import { buildApp } from "../../stacks/src/app";
@@ -17,7 +18,7 @@ if (!Number.isInteger(count) || count < 1 || count > 200) {
 // Environments may override shipped services by name, so those stay in.
 const extra = Array.from({ length: Math.max(0, count - defaultConfig.services.length) }, (_, i): ServiceConfig => {
   const name = `svc${String(i).padStart(3, "0")}`;
-  if (i % 3 === 0) return { name, kind: "web", source: "services/bun-api", containerPort: 8080, healthCheckPath: "/readyz", routing: { priority: 1 + i / 3, pathPatterns: [`/${name}/*`] } };
+  if (i % 3 === 0) return { name, kind: "web", source: "services/bun-api", containerPort: 8080, healthCheckPath: "/readyz", routing: { priority: 2 + (2 * i) / 3, pathPatterns: [`/${name}/*`] } };
   if (i % 3 === 1) return { name, kind: "worker", source: "services/bun-api" };
   return { name, kind: "scheduled", source: "services/bun-api", schedule: `cron(${i % 60} 3 * * ? *)` };
 });

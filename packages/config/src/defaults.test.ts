@@ -42,6 +42,8 @@ describe("service defaults", () => {
       enableExec: true,
       schedule: undefined,
       routing: { priority: 10, pathPatterns: ["/orders/*"] },
+      // "sandbox" is no tier's name, so it is held to prod's.
+      deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10, setIn: "default" },
     });
   });
 

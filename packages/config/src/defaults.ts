@@ -1,14 +1,24 @@
+import * as v from "valibot";
+import { deploymentFor, TIER_DEPLOYMENTS } from "./deployment";
+import { DeploymentSchema } from "./schema/deployment";
 import { resolveQuotas } from "./quotas";
 import { DEFAULT_CONTAINER_PORT } from "./runtime";
-import type { EnvironmentConfig, ServiceConfig } from "./types";
+import type { EnvironmentConfig, PolicyTier, ServiceConfig } from "./types";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
 
 /** Right-sized by default: 0.25 vCPU / 0.5 GB is plenty for a Bun API at startup scale. */
 export const DEFAULT_CPU = 256;
 export const DEFAULT_MEMORY_MIB = 512;
 
+/** The policy tier of an environment: its own setting, else its name when that is a tier, else prod. */
+export function policyTierOf(name: string, env: EnvironmentConfig): PolicyTier {
+  const isTier = (t: unknown): t is PolicyTier => t === "dev" || t === "staging" || t === "prod";
+  // An invalid policyTier is reported by the schema; until then the name decides.
+  return isTier(env.policyTier) ? env.policyTier : isTier(name) ? name : "prod";
+}
+
 /** Applies defaults: environment override, then the service entry, then the platform default. */
-export function resolveService(env: EnvironmentConfig, svc: ServiceConfig): ResolvedService {
+export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, environmentName = ""): ResolvedService {
   // hasOwn: a service named like an Object.prototype member ("constructor") has no override.
   const o = (env.services && Object.hasOwn(env.services, svc.name) ? env.services[svc.name] : undefined) ?? {};
   const minTasks = o.minTasks ?? svc.minTasks ?? 1;
@@ -34,7 +44,16 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig): Reso
     enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
     schedule: o.schedule ?? svc.schedule,
     routing: o.routing ?? svc.routing,
+    deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
   };
+}
+
+function deploymentChoice(env: EnvironmentConfig, svc: ServiceConfig, override: ServiceConfig["deployment"], environmentName: string) {
+  const service = override ?? svc.deployment;
+  if (service) return { config: service, setIn: "service" as const };
+  // An invalid environment setting is reported by the schema; the services are checked with the tier's meanwhile.
+  if (env.deployment && v.is(DeploymentSchema, env.deployment)) return { config: env.deployment, setIn: "environment" as const };
+  return { config: TIER_DEPLOYMENTS[policyTierOf(environmentName, env)], setIn: "default" as const };
 }
 
 export function resolveEnvironment(
@@ -58,13 +77,13 @@ export function resolveEnvironment(
     deletionProtection: env.deletionProtection ?? false,
     albAccessLogs: env.albAccessLogs ?? false,
     spotShare: env.spotShare ?? 0,
-    policyTier: env.policyTier ?? (name === "dev" || name === "staging" || name === "prod" ? name : "prod"),
+    policyTier: policyTierOf(name, env),
     containerInsights: env.containerInsights ?? true,
     activeHours: env.activeHours,
     logLevel: env.logLevel ?? "info",
     enableExec: env.enableExec ?? false,
     stateBucket: env.stateBucket,
     quotas: resolveQuotas(env.quotas),
-    services: services.map((svc) => resolveService(env, svc)),
+    services: services.map((svc) => resolveService(env, svc, name)),
   };
 }

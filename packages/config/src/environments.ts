@@ -36,6 +36,9 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     },
   },
   prod: {
+    // Deploys take 10 % of the traffic for 5 minutes, then all of it, and keep the old revision for
+    // 10 minutes more (the prod tier's default; staging shifts 25 % a minute, dev rolls). To change it:
+    //   deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10 },
     region: "us-east-1",
     allowedAccountIds: ["333333333333"],
     vpcCidr: "10.30.0.0/16",

@@ -4,7 +4,7 @@ export * from "./errors";
 export * from "./fargate";
 export * from "./cidr";
 export * from "./names";
-export { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
+export { DEFAULT_CPU, DEFAULT_MEMORY_MIB, policyTierOf, resolveEnvironment, resolveService } from "./defaults";
 export { LOG_RETENTION_DAYS, EnvironmentSchema } from "./schema/environment";
 export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, ServiceSchema, ServiceSettingsSchema } from "./schema/service";
 export { PlatformSchema } from "./schema/platform";
@@ -18,3 +18,17 @@ export { show } from "./show";
 export { loadConfig, selectedEnvironments, type LoadOptions, type LoadedConfig } from "./load";
 export { defaultConfig } from "./platform";
 export * as runtime from "./runtime";
+export {
+  DEFAULT_BAKE_TIME_MINUTES,
+  DEPLOYMENT_STRATEGIES,
+  linearSteps,
+  resolveDeployment,
+  shiftMinutes,
+  TEST_TRAFFIC_HEADER,
+  TIER_DEPLOYMENTS,
+  TRAFFIC_SHIFTING,
+  type DeploymentSource,
+  type DeploymentStrategy,
+  type ResolvedDeployment,
+} from "./deployment";
+export { DeploymentSchema } from "./schema/deployment";

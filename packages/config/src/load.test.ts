@@ -82,6 +82,7 @@ describe("the shipped configuration", () => {
       enableExec: false,
       schedule: undefined,
       routing: { priority: 100, pathPatterns: ["/*"] },
+      deployment: { strategy: "rolling", setIn: "default" },
     });
   });
 

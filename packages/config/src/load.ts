@@ -106,7 +106,7 @@ export function loadConfig(config: unknown = defaultConfig, options: LoadOptions
     const resolvedServices: ResolvedService[] = [];
     for (const svc of services) {
       if (issuesUnder([...at, "services", svc.name])) continue;
-      const resolved = resolveService(env, svc);
+      const resolved = resolveService(env, svc, name);
       validateService(`${name} / service "${svc.name}"`, resolved, cross);
       resolvedServices.push(resolved);
     }

@@ -10,6 +10,14 @@ export const stackName = (environment: string, unit: string): string => `${envir
 export const albName = (project: string, environment: string): string => `${project}-${environment}`;
 export const targetGroupName = (project: string, environment: string, service: string): string =>
   `${project}-${environment}-${service}`;
+/**
+ * The second target group of a blue-green, canary or linear deployment: the first one's name with
+ * `-2`, shortened where that would pass 32 characters (validation refuses a name two groups share).
+ */
+export function alternateTargetGroupName(project: string, environment: string, service: string): string {
+  const first = targetGroupName(project, environment, service);
+  return `${first.slice(0, MAX_LB_NAME_LENGTH - 2).replace(/-+$/, "")}-2`;
+}
 export const serviceLogGroupName = (project: string, environment: string, service: string): string =>
   `/ecs/${project}/${environment}/${service}`;
 /** One repository per service and environment: environments may live in different accounts. */

@@ -2,8 +2,11 @@ import { loadConfig } from "./load";
 import { configWith, environment, problemsOf, service } from "./testing";
 import type { EnvironmentConfig, ServiceConfig } from "./types";
 
+// Rolling, so that each web service counts once; traffic-shifting deployments are counted below.
 const webServices = (n: number, overrides: Partial<ServiceConfig> = {}): ServiceConfig[] =>
-  Array.from({ length: n }, (_, i) => service({ name: `svc-${i + 1}`, source: `services/svc-${i + 1}`, routing: { priority: i + 1, pathPatterns: [`/s${i + 1}/*`] }, ...overrides }));
+  Array.from({ length: n }, (_, i) =>
+    service({ name: `svc-${i + 1}`, source: `services/svc-${i + 1}`, routing: { priority: i + 1, pathPatterns: [`/s${i + 1}/*`] }, deployment: { strategy: "rolling" }, ...overrides }),
+  );
 const loads = (config: Parameters<typeof loadConfig>[0]) => expect(() => loadConfig(config)).not.toThrow();
 
 describe("security group rules per group (60, adjustable)", () => {
@@ -30,8 +33,8 @@ describe("listener rules (100, adjustable) and target groups (100, not adjustabl
   test("the 101st web service needs a 101st rule and target group", () => {
     loads(configWith({ services: webServices(100), env: { quotas: raised } }));
     expect(problemsOf(configWith({ services: webServices(101), env: { quotas: raised } }))).toEqual([
-      'sandbox: services = "101 web services": each web service adds a listener rule to the ALB: 101 rules, AWS allows 100 (quota "Rules per Application Load Balancer (excluding default rules)", adjustable: once AWS raises it for the account, set quotas.listenerRulesPerAlb in environments.ts)',
-      'sandbox: services = "101 web services": each web service adds a target group to the ALB: 101 target groups, AWS allows 100 (quota "Target Groups per Application Load Balancer", not adjustable); split the services over environments',
+      'sandbox: services = "101 web services": each web service adds a listener rule to the ALB (two with a blue-green, canary or linear deployment): 101 rules, AWS allows 100 (quota "Rules per Application Load Balancer (excluding default rules)", adjustable: once AWS raises it for the account, set quotas.listenerRulesPerAlb in environments.ts)',
+      'sandbox: services = "101 web services": each web service adds a target group to the ALB (two with a blue-green, canary or linear deployment): 101 target groups, AWS allows 100 (quota "Target Groups per Application Load Balancer", not adjustable); split the services over environments',
     ]);
   });
 
@@ -39,6 +42,16 @@ describe("listener rules (100, adjustable) and target groups (100, not adjustabl
     const lines = problemsOf(configWith({ services: webServices(101), env: { quotas: { ...raised, listenerRulesPerAlb: 200 } } }));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("101 target groups, AWS allows 100");
+  });
+
+  test("a blue-green, canary or linear deployment counts a test listener rule and a second target group", () => {
+    const shifting = (n: number) => webServices(n).map((s, i) => ({ ...s, routing: { priority: 2 * (i + 1), pathPatterns: [`/s${i + 1}/*`] }, deployment: { strategy: "canary" as const } }));
+    loads(configWith({ services: shifting(50) }));
+    const lines = problemsOf(configWith({ services: [...shifting(50), ...webServices(1).map((s) => ({ ...s, name: "one-more", routing: { priority: 1000, pathPatterns: ["/more/*"] } }))] }));
+    expect(lines).toEqual([
+      expect.stringContaining("101 rules, AWS allows 100"),
+      expect.stringContaining("101 target groups, AWS allows 100"),
+    ]);
   });
 });
 

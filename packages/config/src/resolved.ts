@@ -10,6 +10,7 @@ import type {
   ServiceKind,
   VpcEndpointName,
 } from "./types";
+import type { ResolvedDeployment } from "./deployment";
 import type { ResolvedQuotas } from "./quotas";
 
 /** A service with every default applied for one environment. */
@@ -34,6 +35,8 @@ export interface ResolvedService {
   readonly enableExec: boolean;
   readonly schedule: string | undefined;
   readonly routing: RoutingConfig | undefined;
+  /** How a deploy replaces the tasks (every number filled in); workers never shift traffic. */
+  readonly deployment: ResolvedDeployment;
 }
 
 /** An environment with every default applied and its services resolved. */

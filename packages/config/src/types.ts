@@ -5,6 +5,7 @@
  * constructs only ever see complete, checked values.
  */
 import type * as v from "valibot";
+import type { DeploymentSchema } from "./schema/deployment";
 import type { EnvironmentSchema } from "./schema/environment";
 import type { PlatformSchema } from "./schema/platform";
 import type { RoutingSchema, SecretRefSchema, ServiceSchema, ServiceSettingsSchema } from "./schema/service";
@@ -19,6 +20,8 @@ export type ServiceConfig = Immutable<v.InferInput<typeof ServiceSchema>>;
 export type ServiceSettings = Immutable<v.InferInput<typeof ServiceSettingsSchema>>;
 export type RoutingConfig = Immutable<v.InferInput<typeof RoutingSchema>>;
 export type SecretRef = Immutable<v.InferInput<typeof SecretRefSchema>>;
+/** How a deploy replaces a service's tasks, as written in the config. */
+export type DeploymentConfig = Immutable<v.InferInput<typeof DeploymentSchema>>;
 export type CertificateConfig = NonNullable<EnvironmentConfig["certificate"]>;
 export type ActiveHours = NonNullable<EnvironmentConfig["activeHours"]>;
 /** Raised AWS quotas of an environment. */

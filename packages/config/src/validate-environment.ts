@@ -1,7 +1,7 @@
 /** Checks across the fields of one resolved environment: routes, names, reachability, quotas. */
 import { cidrsOverlap, parseCidr } from "./cidr";
 import type { ConfigIssue } from "./errors";
-import { albName, MAX_LB_NAME_LENGTH, targetGroupName } from "./names";
+import { albName, alternateTargetGroupName, MAX_LB_NAME_LENGTH, targetGroupName } from "./names";
 import { QUOTAS, quotaText } from "./quotas";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
 import { shadows } from "./routes";
@@ -18,6 +18,21 @@ function validateRoutes(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
     const other = priorities.get(svc.routing.priority);
     if (other) issues.push({ where: `${env.name} / service "${svc.name}"`, field: "routing.priority", value: svc.routing.priority, problem: `already used by service "${other}"; listener rule priorities must be unique` });
     else priorities.set(svc.routing.priority, svc.name);
+  }
+  // A traffic-shifting deployment's test rule sits at priority - 1, so it is evaluated before its own
+  // production rule; that slot must be free.
+  const testRules = new Map<number, string>();
+  for (const svc of web) if (svc.deployment.strategy !== "rolling") testRules.set(svc.routing.priority - 1, svc.name);
+  for (const [priority, owner] of testRules) {
+    const other = priorities.get(priority);
+    if (other === undefined) continue;
+    const svc = web.find((s) => s.name === owner)!;
+    issues.push({
+      where: `${env.name} / service "${owner}"`,
+      field: "routing.priority",
+      value: svc.routing.priority,
+      problem: `its "${svc.deployment.strategy}" deployment puts a test listener rule at priority ${priority}, which service "${other}" uses; leave the priority just below a traffic-shifting web service's free`,
+    });
   }
   // The ALB evaluates rules by priority, lowest first; a rule whose requests an earlier rule all takes never gets one.
   const ordered = [...web].sort((a, b) => a.routing.priority - b.routing.priority);
@@ -59,6 +74,29 @@ function validateNames(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   }
 }
 
+/** Target group names are unique per account and region; a second group's shortened name could repeat one. */
+function validateTargetGroupNames(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+  const owners = new Map<string, string>();
+  for (const svc of env.services.filter((s) => s.kind === "web")) {
+    const name = targetGroupName(env.project, env.name, svc.name);
+    if (name.length <= MAX_LB_NAME_LENGTH) owners.set(name, `service "${svc.name}"`);
+  }
+  for (const svc of env.services.filter((s) => s.kind === "web" && s.deployment.strategy !== "rolling")) {
+    const second = alternateTargetGroupName(env.project, env.name, svc.name);
+    const owner = owners.get(second);
+    if (owner) {
+      issues.push({
+        where: `${env.name} / service "${svc.name}"`,
+        field: "name",
+        value: second,
+        problem: `its "${svc.deployment.strategy}" deployment needs a second target group, named "${second}", which ${owner} already uses as a target group name; rename one of the services`,
+      });
+    } else {
+      owners.set(second, `the second target group of service "${svc.name}"`);
+    }
+  }
+}
+
 function validateCertificate(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   const arn = env.certificate?.certificateArn;
   if (arn !== undefined && arn.split(":")[3] !== env.region) {
@@ -92,10 +130,12 @@ function validateSecretReachability(env: ResolvedEnvironment, issues: ConfigIssu
 /** What the stacks of one environment put on its ALB, as the constructs build it (a synth test keeps this in step). */
 export function albUsage(env: ResolvedEnvironment): { listenerRules: number; targetGroups: number; targets: number; securityGroupEgressRules: number } {
   const web = env.services.filter((s) => s.kind === "web");
+  // A traffic-shifting deployment adds a test listener rule and a second target group.
+  const pairs = web.reduce((sum, s) => sum + (s.deployment.strategy === "rolling" ? 1 : 2), 0);
   return {
-    listenerRules: web.length,
-    targetGroups: web.length,
-    // A rolling deploy at 200 % registers the old and the new tasks at once.
+    listenerRules: pairs,
+    targetGroups: pairs,
+    // A rolling deploy at 200 %, and a blue/green one before its clean-up, register the old and the new tasks at once.
     targets: web.reduce((sum, s) => sum + 2 * s.maxTasks, 0),
     securityGroupEgressRules: web.length,
   };
@@ -109,10 +149,10 @@ function validateQuotas(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
     report("services", `${web} web services`, `each web service adds an outbound rule to the ALB's security group: ${usage.securityGroupEgressRules} rules, ${quotaText("rulesPerSecurityGroup", env.quotas.rulesPerSecurityGroup)}`);
   }
   if (usage.listenerRules > env.quotas.listenerRulesPerAlb) {
-    report("services", `${web} web services`, `each web service adds a listener rule to the ALB: ${usage.listenerRules} rules, ${quotaText("listenerRulesPerAlb", env.quotas.listenerRulesPerAlb)}`);
+    report("services", `${web} web services`, `each web service adds a listener rule to the ALB (two with a blue-green, canary or linear deployment): ${usage.listenerRules} rules, ${quotaText("listenerRulesPerAlb", env.quotas.listenerRulesPerAlb)}`);
   }
   if (usage.targetGroups > QUOTAS.targetGroupsPerAlb.default) {
-    report("services", `${web} web services`, `each web service adds a target group to the ALB: ${usage.targetGroups} target groups, ${quotaText("targetGroupsPerAlb", QUOTAS.targetGroupsPerAlb.default)}; split the services over environments`);
+    report("services", `${web} web services`, `each web service adds a target group to the ALB (two with a blue-green, canary or linear deployment): ${usage.targetGroups} target groups, ${quotaText("targetGroupsPerAlb", QUOTAS.targetGroupsPerAlb.default)}; split the services over environments`);
   }
   if (usage.targets > env.quotas.targetsPerAlb) {
     report("services", `${web} web services`, `at maxTasks, a deploy (old and new tasks together) registers ${usage.targets} targets with the ALB, ${quotaText("targetsPerAlb", env.quotas.targetsPerAlb)}; lower maxTasks`);
@@ -139,6 +179,7 @@ export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssu
   validateCertificate(env, issues);
   validateRoutes(env, issues);
   if (names) validateNames(env, issues);
+  if (names) validateTargetGroupNames(env, issues);
   validateSecretReachability(env, issues);
   validateQuotas(env, issues);
 }

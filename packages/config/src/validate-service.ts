@@ -1,5 +1,7 @@
 /** Checks across the fields of one resolved service (its entry with one environment's override and defaults). */
+import { TEST_TRAFFIC_HEADER, TRAFFIC_SHIFTING } from "./deployment";
 import { fargateSizeProblem } from "./fargate";
+import { CONDITION_VALUES_PER_RULE } from "./schema/service";
 import type { ConfigIssue } from "./errors";
 import type { ResolvedService } from "./resolved";
 
@@ -37,10 +39,35 @@ function validateVariables(svc: ResolvedService, report: Report): void {
   }
 }
 
+/** The strategy a service's kind can use, and what the test listener rule of a web service needs. */
+function validateDeployment(svc: ResolvedService, report: Report): void {
+  const d = svc.deployment;
+  if (svc.kind === "scheduled") {
+    if (d.setIn === "service") report("deployment", d.strategy, "a scheduled service starts a fresh task on every run and has no ECS service to deploy; leave deployment out");
+    return;
+  }
+  if (svc.kind === "worker" && TRAFFIC_SHIFTING.has(d.strategy)) {
+    report("deployment.strategy", d.strategy, `shifts traffic through a load balancer, which a ${svc.kind} has none of; allowed: "rolling", or "blue-green" (a full new revision watched by its alarms for bakeTimeMinutes)`);
+  }
+  if (svc.kind !== "web" || d.strategy === "rolling" || !svc.routing) return;
+  const values = (svc.routing.pathPatterns ?? []).length + (svc.routing.hostHeaders ?? []).length;
+  if (values > CONDITION_VALUES_PER_RULE - 1) {
+    report(
+      "routing",
+      svc.routing,
+      `has ${values} path patterns and host headers; a "${d.strategy}" deployment's test listener rule adds the header condition ${TEST_TRAFFIC_HEADER.name}: ${TEST_TRAFFIC_HEADER.value}, and the ALB allows ${CONDITION_VALUES_PER_RULE} condition values per rule: give at most ${CONDITION_VALUES_PER_RULE - 1}, or deploy with "rolling"`,
+    );
+  }
+  if (svc.routing.priority < 2) {
+    report("routing.priority", svc.routing.priority, `a "${d.strategy}" deployment puts its test listener rule one priority before the service's rule, so the priority must be at least 2`);
+  }
+}
+
 /** Checks one service as one environment resolves it; appends every problem to `issues`. */
 export function validateService(where: string, svc: ResolvedService, issues: ConfigIssue[]): void {
   const report: Report = (field, value, problem) => issues.push({ where, field, value, problem });
   validateKind(svc, report);
   validateCapacity(svc, report);
   validateVariables(svc, report);
+  validateDeployment(svc, report);
 }

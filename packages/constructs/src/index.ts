@@ -10,6 +10,8 @@ export * from "./service/task-roles";
 export * from "./service/task-definition";
 export * from "./service/service-autoscaling";
 export * from "./service/deployment-alarms";
+export * from "./service/deployment-strategy";
+export * from "./service/traffic-shift";
 export * from "./service/workload";
 export * from "./service/fargate-service";
 export * from "./service/web-service";

@@ -92,6 +92,44 @@ export async function runningTasks(aws: AwsCli, cluster: string, service: string
   return tasks;
 }
 
+/** A service deployment (ECS's record of one deploy, with its lifecycle stage), as the CLI prints it. */
+export interface ServiceDeployment {
+  readonly serviceDeploymentArn: string;
+  readonly status: string;
+  readonly statusReason?: string;
+  readonly lifecycleStage?: string;
+  readonly createdAt?: string | number;
+  readonly rollback?: { readonly reason?: string; readonly startedAt?: string | number; readonly serviceRevisionArn?: string };
+  readonly alarms?: { readonly status?: string; readonly alarmNames?: readonly string[]; readonly triggeredAlarmNames?: readonly string[] };
+  readonly deploymentCircuitBreaker?: { readonly status?: string; readonly failureCount?: number; readonly threshold?: number };
+  readonly deploymentConfiguration?: { readonly strategy?: string };
+}
+
+export type ServiceDeploymentBrief = Pick<ServiceDeployment, "serviceDeploymentArn" | "status" | "statusReason" | "createdAt">;
+
+/** Service deployments of a service created after `afterEpochSeconds`, newest first. */
+export async function listServiceDeployments(aws: AwsCli, cluster: string, service: string, afterEpochSeconds: number): Promise<ServiceDeploymentBrief[]> {
+  const { serviceDeployments = [] } = await aws.json<{ serviceDeployments?: ServiceDeploymentBrief[] }>([
+    "ecs", "list-service-deployments", "--cluster", cluster, "--service", service, "--created-at", JSON.stringify({ after: afterEpochSeconds }),
+  ]);
+  return [...serviceDeployments].sort((a, b) => epochOf(b.createdAt) - epochOf(a.createdAt));
+}
+
+export const describeServiceDeployment = async (aws: AwsCli, arn: string): Promise<ServiceDeployment | undefined> =>
+  (await aws.json<{ serviceDeployments?: ServiceDeployment[] }>(["ecs", "describe-service-deployments", "--service-deployment-arns", arn])).serviceDeployments?.[0];
+
+/** Asks ECS to stop a deployment and return every request to the previous revision. */
+export const rollBackServiceDeployment = async (aws: AwsCli, arn: string): Promise<void> => {
+  await aws.json(["ecs", "stop-service-deployment", "--service-deployment-arn", arn, "--stop-type", "ROLLBACK"]);
+};
+
+/** AWS CLI v2 prints ISO 8601 timestamps, v1 epoch seconds. */
+export function epochOf(t: string | number | undefined): number {
+  if (typeof t === "number") return t;
+  const ms = t === undefined ? Number.NaN : Date.parse(t);
+  return Number.isNaN(ms) ? 0 : ms / 1000;
+}
+
 export const describeImages = async (aws: AwsCli, repository: string): Promise<EcrImage[]> =>
   (await aws.json<{ imageDetails?: EcrImage[] }>(["ecr", "describe-images", "--repository-name", repository])).imageDetails ?? [];
 

@@ -32,10 +32,27 @@ describe("deployTarget", () => {
       registry: "111111111111.dkr.ecr.us-east-1.amazonaws.com",
       cluster: "bunfg-dev",
       infraStacks: ["dev-network", "dev-cluster"],
-      services: [{ name: "bun-api", kind: "web", stack: "dev-bun-api", repository: "bunfg/dev/bun-api", ecsService: "bun-api", family: "dev-bun-api", healthCheckPath: "/readyz" }],
+      services: [
+        {
+          name: "bun-api",
+          kind: "web",
+          stack: "dev-bun-api",
+          repository: "bunfg/dev/bun-api",
+          ecsService: "bun-api",
+          family: "dev-bun-api",
+          healthCheckPath: "/readyz",
+          deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
+        },
+      ],
       protected: false,
     });
     expect(deployTarget(loadConfig(), "prod").protected).toBe(true);
+  });
+
+  test("a traffic-shifting service carries its shift and bake minutes and the test rule's header", () => {
+    const [api] = deployTarget(loadConfig(), "prod").services;
+    expect(api).toMatchObject({ deployment: { strategy: "canary", shiftMinutes: 5, bakeTimeMinutes: 10 }, testHeader: { name: "X-Test-Traffic", value: "1" } });
+    expect(deployTarget(loadConfig(), "staging").services[0]).toMatchObject({ deployment: { strategy: "linear", shiftMinutes: 3, bakeTimeMinutes: 5 } });
   });
 
   test("a scheduled service has a schedule and no ECS service", () => {
@@ -73,7 +90,9 @@ describe("deployTarget names what the stacks create", () => {
       if (svc.ecsService !== undefined) expect(resources(json, "aws_ecs_service").map((s) => s.name)).toEqual([svc.ecsService]);
       if (svc.schedule !== undefined) expect(resources(json, "aws_scheduler_schedule").map((s) => s.name)).toEqual([svc.schedule]);
       if (svc.kind === "web") {
-        expect(resources(json, "aws_lb_target_group").map((t) => (t.health_check as { path: string }).path)).toEqual([svc.healthCheckPath]);
+        const paths = resources(json, "aws_lb_target_group").map((t) => (t.health_check as { path: string }).path);
+        expect(paths.length).toBeGreaterThan(0);
+        for (const path of paths) expect(path).toBe(svc.healthCheckPath);
         expect(json.output?.Url).toBeDefined();
       }
     }

@@ -1,4 +1,4 @@
-import { repositoryName, stackName, type Architecture, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
+import { repositoryName, shiftMinutes, stackName, TEST_TRAFFIC_HEADER, type Architecture, type DeploymentStrategy, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
 import { deployRoleName } from "../stacks/bootstrap-stack";
 
 /**
@@ -44,6 +44,10 @@ export interface ServiceTarget {
   readonly schedule?: string;
   /** Readiness path the verification requests through the ALB; only for `web`. */
   readonly healthCheckPath?: string;
+  /** How ECS deploys it, and the minutes its shift and bake take; absent for `scheduled`. */
+  readonly deployment?: { readonly strategy: DeploymentStrategy; readonly shiftMinutes: number; readonly bakeTimeMinutes: number };
+  /** The header the test listener rule routes to the new revision; web services that do not roll. */
+  readonly testHeader?: { readonly name: string; readonly value: string };
 }
 
 export interface DeployTarget {
@@ -83,6 +87,10 @@ export function deployTarget(config: LoadedConfig, environment: string): DeployT
       repository: repositoryName(config.project, env.name, svc.name),
       ...(svc.kind === "scheduled" ? { schedule: `${env.name}-${svc.name}` } : { ecsService: svc.name }),
       ...(svc.kind === "web" ? { healthCheckPath: svc.healthCheckPath } : {}),
+      ...(svc.kind === "scheduled"
+        ? {}
+        : { deployment: { strategy: svc.deployment.strategy, shiftMinutes: shiftMinutes(svc.deployment), bakeTimeMinutes: "bakeTimeMinutes" in svc.deployment ? svc.deployment.bakeTimeMinutes : 0 } }),
+      ...(svc.kind === "web" && svc.deployment.strategy !== "rolling" ? { testHeader: { ...TEST_TRAFFIC_HEADER } } : {}),
       family: `${env.name}-${svc.name}`,
     })),
     protected: env.deletionProtection || env.name === "prod",

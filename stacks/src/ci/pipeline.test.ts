@@ -83,7 +83,7 @@ describe("pipeline.ts", () => {
     expect([r.code, r.err]).toEqual([0, ""]);
     expect(r.out).toContain(`bun-api: ${url}readyz answered 200 with version abc1234`);
     expect(readFileSync(join(work, "terraform.log"), "utf8")).toBe("-chdir=/x/dev-bun-api output -raw Url\n");
-    expect(readFileSync(join(work, "summary.md"), "utf8")).toBe(`| dev | bun-api | \`${DIGEST}\` | 1 | ${url}readyz: 200, version abc1234 | verified |\n`);
+    expect(readFileSync(join(work, "summary.md"), "utf8")).toBe(`| dev | bun-api | rolling | n/a | \`${DIGEST}\` | 1 | verified: ${url}readyz: 200, version abc1234 |\n`);
   });
 
   test("verify fails, as a workflow error, when the version is not the one deployed", async () => {

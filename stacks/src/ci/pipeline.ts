@@ -5,9 +5,12 @@
  *   target <env> --json <file>       region, account-id, role-arn, registry, infra-stacks for
  *                                    $GITHUB_OUTPUT; the full target (services…) into <file>
  *   verify --target <file> --service <name> --image <ref> --version <sha>
- *          [--accept-digests <d,d>] [--stack-dir <dir>] [--timeout-seconds <n>] [--poll-seconds <n>]
- *                                    fails unless the deploy is steady, runs <ref>, and (web) the
- *                                    readiness URL answers 200 with <sha>
+ *          [--accept-digests <d,d>] [--stack-dir <dir>] [--since <epoch seconds>]
+ *          [--timeout-seconds <n>] [--poll-seconds <n>]
+ *                                    follows the service deployment begun since <since> stage by
+ *                                    stage (smoke-testing a traffic-shifting one through its test
+ *                                    rule), then fails unless the deploy is steady, runs <ref>, and
+ *                                    (web) the readiness URL answers 200 with <sha>
  *   rollback --target <file> [--service <name>] [--digest <sha256:…>]
  *                                    {"<service>": {"image", "version"}} to redeploy
  */
@@ -16,8 +19,9 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { loadConfig, selectedEnvironments } from "@bun-fargate/config";
 import { awsCli } from "./aws-cli";
 import { deployTarget, serviceBuilds, type DeployTarget } from "./pipeline-config";
+import { STAGE_PHASE, type Stage } from "./deployment-stages";
 import { rollbackRelease } from "./previous-release";
-import { verifyDeployment } from "./verify-deploy";
+import { VerificationError, verifyDeployment } from "./verify-deploy";
 
 function flags(args: readonly string[]): { positional: string[]; named: Map<string, string> } {
   const positional: string[] = [];
@@ -46,6 +50,18 @@ function summary(markdown: string): void {
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
 }
 
+/** Minutes the verification may take: a rolling deploy's 20, plus the shift and bake of the others. */
+export function verifyTimeoutSeconds(deployment: DeployTarget["services"][number]["deployment"]): number {
+  return 60 * (20 + (deployment?.shiftMinutes ?? 0) + (deployment?.bakeTimeMinutes ?? 0));
+}
+
+/** The stages a deploy went through, for the job summary: `scale-up +0s → traffic shift +95s → …`. */
+function stageLine(stages: readonly Stage[]): string {
+  return stages.map((s) => `${STAGE_PHASE[s.stage] ?? s.stage}${s.status.startsWith("ROLLBACK") ? ` (${s.status.toLowerCase().replace(/_/g, " ")})` : ""} +${s.at}s`).join(" → ");
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
 /** The service's URL output (`Url`), read from its deployed stack's state. */
 function stackUrl(stackDir: string): string {
   return execFileSync("terraform", [`-chdir=${stackDir}`, "output", "-raw", "Url"], { encoding: "utf8" }).trim();
@@ -70,7 +86,9 @@ async function main(argv: readonly string[]): Promise<void> {
     const stackDir = named.get("stack-dir");
     const serviceUrl = service.kind === "web" && stackDir ? stackUrl(stackDir) : undefined;
     const url = serviceUrl ? new URL(service.healthCheckPath ?? "/", serviceUrl).toString() : undefined;
-    const report = await verifyDeployment(
+    const since = named.get("since");
+    const strategy = service.deployment?.strategy ?? "n/a";
+    const verification = verifyDeployment(
       {
         target: service,
         cluster: target.cluster,
@@ -79,20 +97,29 @@ async function main(argv: readonly string[]): Promise<void> {
         version: required(named, "version"),
         url,
         versionUrl: serviceUrl,
+        ...(since ? { since: Number(since) * 1000 } : {}),
       },
       {
         aws: awsCli,
-        http: async (u) => {
-          const res = await fetch(u, { signal: AbortSignal.timeout(5_000), redirect: "manual" });
+        http: async (u, headers) => {
+          const res = await fetch(u, { signal: AbortSignal.timeout(5_000), redirect: "manual", headers });
           return { status: res.status, body: await res.text() };
         },
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         now: () => Date.now(),
         log: (line) => console.log(line),
       },
-      { timeoutMs: Number(named.get("timeout-seconds") ?? 1200) * 1000, pollMs: Number(named.get("poll-seconds") ?? 15) * 1000 },
+      { timeoutMs: Number(named.get("timeout-seconds") ?? verifyTimeoutSeconds(service.deployment)) * 1000, pollMs: Number(named.get("poll-seconds") ?? 15) * 1000 },
     );
-    summary(`| ${target.environment} | ${report.service} | \`${report.digest}\` | ${report.runningTasks} | ${report.readiness ?? "n/a"} | verified |`);
+    const report = await verification.catch((err: unknown) => {
+      // The verdict goes into the summary too: which stage a rollback came in, and why.
+      if (err instanceof VerificationError) {
+        summary(`| ${target.environment} | ${name} | ${strategy} | ${cell(stageLine(err.stages)) || "n/a"} | n/a | n/a | **failed**: ${cell(err.message)} |`);
+      }
+      throw err;
+    });
+    const checks = [report.readiness, report.smokeTest && `smoke test: ${report.smokeTest}`].filter(Boolean).join("; ");
+    summary(`| ${target.environment} | ${report.service} | ${strategy} | ${cell(stageLine(report.stages ?? [])) || "n/a"} | \`${report.digest}\` | ${report.runningTasks} | verified${checks ? `: ${cell(checks)}` : ""} |`);
   } else if (command === "rollback") {
     const target = readTarget(required(named, "target"));
     const only = named.get("service");

@@ -109,7 +109,9 @@ maybe("deploy-services.sh", () => {
     expect(repo.calls()).toEqual([
       `pnpm exec cdktf diff dev-bun-api --skip-synth --no-color ${vars}`,
       `pnpm exec cdktf deploy dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies ${vars}`,
-      `stacks_node_modules_.bin_bun stacks/src/ci/pipeline.ts verify --target ${repo.root}/dev.json --service bun-api --image ${IMAGE} --version abc1234 --accept-digests  --stack-dir ${repo.root}/cdktf.out/stacks/dev-bun-api`,
+      expect.stringMatching(
+        new RegExp(`^stacks_node_modules_\\.bin_bun stacks/src/ci/pipeline\\.ts verify --target ${repo.root}/dev\\.json --service bun-api --image \\S+@${D} --version abc1234 --accept-digests  --stack-dir ${repo.root}/cdktf\\.out/stacks/dev-bun-api --since \\d{10}$`),
+      ),
       "aws ecr describe-images --repository-name bunfg/dev/bun-api --image-ids imageTag=release-abc1234 --query imageDetails[0].imageDigest --output text",
       `terraform -chdir=${repo.root}/cdktf.out/stacks/dev-bun-api output -raw Url`,
     ]);

@@ -210,6 +210,48 @@ describe("verifyDeployment", () => {
   });
 });
 
+describe("verifyDeployment following a service deployment (since)", () => {
+  const SD = "arn:aws:ecs:us-east-1:111111111111:service-deployment/bunfg-dev/bun-api/x1";
+  /** fakeAws plus ECS's service deployment records: `records` one per describe call, the last repeating. */
+  const withDeployments = (records: { status: string; lifecycleStage: string }[]) => {
+    const base = fakeAws([STEADY]);
+    let i = 0;
+    return {
+      calls: base.calls,
+      async json<T>(args: readonly string[]): Promise<T> {
+        if (args[1] === "list-service-deployments") {
+          base.calls.push([...args]);
+          return { serviceDeployments: [{ serviceDeploymentArn: SD, status: "IN_PROGRESS", createdAt: 1000 }] } as T;
+        }
+        if (args[1] === "describe-service-deployments") {
+          base.calls.push([...args]);
+          return { serviceDeployments: [{ serviceDeploymentArn: SD, ...records[Math.min(i++, records.length - 1)]! }] } as T;
+        }
+        return base.json<T>(args);
+      },
+    };
+  };
+  const blueGreen = { ...INPUT, target: { ...WEB, testHeader: { name: "X-Test-Traffic", value: "1" } }, since: 1_000_000 };
+
+  test("a blue-green deploy that moves all traffic before 3 test answers is reported, not failed", async () => {
+    const aws = withDeployments([
+      { status: "IN_PROGRESS", lifecycleStage: "TEST_TRAFFIC_SHIFT" },
+      { status: "IN_PROGRESS", lifecycleStage: "BAKE_TIME" },
+      { status: "SUCCESSFUL", lifecycleStage: "CLEAN_UP" },
+    ]);
+    const report = await verifyDeployment(blueGreen, deps(aws).deps);
+    expect(report.stages?.map((s) => s.stage)).toEqual(["TEST_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]);
+    expect(report.smokeTest).toBe("the new revision took production traffic before the smoke test got 3 answers through the test listener rule");
+  });
+
+  test("a deployment that reaches no verdict in time fails with the stages it went through", async () => {
+    const aws = withDeployments([{ status: "IN_PROGRESS", lifecycleStage: "SCALE_UP" }]);
+    await expect(verifyDeployment({ ...INPUT, since: 1_000_000 }, deps(aws).deps, { timeoutMs: 60_000, pollMs: 15_000 })).rejects.toThrow(
+      "bun-api: the deployment reached no verdict in time (SCALE_UP@+0s)",
+    );
+  });
+});
+
 describe("versionIn", () => {
   test("reads the version of a JSON body, nothing otherwise", () => {
     expect(versionIn('{"version":"abc"}')).toBe("abc");

@@ -9,6 +9,7 @@ import {
   type EcsService,
   type TaskDefinition,
 } from "./aws-cli";
+import { DeploymentFailed, followDeployment, type Followed, type Stage } from "./deployment-stages";
 import type { ServiceTarget } from "./pipeline-config";
 
 /**
@@ -39,6 +40,11 @@ export interface VerifyInput {
    * @default - the readiness body must carry the version
    */
   readonly versionUrl?: string;
+  /**
+   * When the deploy was started (epoch ms): the service deployment ECS created since is followed
+   * stage by stage to its verdict. @default - only the end state is checked
+   */
+  readonly since?: number;
 }
 
 export interface HttpResponse {
@@ -48,7 +54,7 @@ export interface HttpResponse {
 
 export interface VerifyDeps {
   readonly aws: AwsCli;
-  readonly http: (url: string) => Promise<HttpResponse>;
+  readonly http: (url: string, headers?: Readonly<Record<string, string>>) => Promise<HttpResponse>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly log: (line: string) => void;
@@ -61,6 +67,11 @@ export interface VerifyOptions {
   readonly pollMs?: number;
   /** Consecutive good readiness answers required (they may come from different tasks). @default 3 */
   readonly readyAnswers?: number;
+  /**
+   * Consecutive failed answers through the test listener rule after which the pipeline asks ECS to
+   * roll the deployment back. @default 3
+   */
+  readonly smokeFailures?: number;
 }
 
 export interface VerificationReport {
@@ -71,10 +82,19 @@ export interface VerificationReport {
   readonly readiness?: string;
   /** Set when the service was asleep (scheduled to zero) and was woken with one task to be verified. */
   readonly woken?: boolean;
+  /** The lifecycle stages of the service deployment, as they were seen. */
+  readonly stages?: readonly Stage[];
+  /** What the smoke test through the test listener rule found. */
+  readonly smokeTest?: string;
 }
 
 export class VerificationError extends Error {
-  constructor(service: string, problem: string) {
+  constructor(
+    service: string,
+    problem: string,
+    /** The lifecycle stages seen before it failed, for the job summary. */
+    readonly stages: readonly Stage[] = [],
+  ) {
     super(`${service}: ${problem}`);
     this.name = "VerificationError";
   }
@@ -147,7 +167,29 @@ interface ServiceCheck {
 }
 
 async function verifyService(input: VerifyInput, deps: VerifyDeps, options: VerifyOptions, c: ServiceCheck): Promise<VerificationReport> {
-  const { name, digest, accepted, deadline, pollMs, ecsService, definition, usesImage, imagesOf, fail } = c;
+  const { name, digest, accepted, deadline, pollMs, ecsService, definition, imagesOf } = c;
+  // A deploy that ECS runs stage by stage is followed to its verdict first; the checks below then
+  // hold for its end state (and they are all a deploy without a service deployment record gets).
+  let followed: Followed | undefined;
+  if (input.since !== undefined) {
+    const follow = { cluster: input.cluster, service: ecsService, since: input.since, deadline, pollMs, version: input.version, url: input.url, versionUrl: input.versionUrl, testHeader: input.target.testHeader, smokeFailures: options.smokeFailures ?? 3, name };
+    const alreadyRuns = async () => {
+      const svc = await describeService(deps.aws, input.cluster, ecsService);
+      const primary = svc?.deployments.find((d) => d.status === "PRIMARY");
+      return !!svc && !!primary && c.usesImage(await definition(primary.taskDefinition)) && svc.deployments.length === 1 && (primary.rolloutState ?? "COMPLETED") === "COMPLETED";
+    };
+    try {
+      followed = await followDeployment(follow, deps, alreadyRuns);
+    } catch (err) {
+      if (err instanceof DeploymentFailed) throw new VerificationError(name, err.message, err.stages);
+      throw err;
+    }
+  }
+  const stages = followed?.stages ?? [];
+  const fail = (problem: string): never => {
+    throw new VerificationError(name, problem, stages);
+  };
+  const usesImage = c.usesImage;
   let steady: { svc: EcsService; taskDefinition: string } | undefined;
   while (!steady) {
     const svc = (await describeService(deps.aws, input.cluster, ecsService)) ?? fail(`ECS service ${ecsService} not found in cluster ${input.cluster}`);
@@ -183,7 +225,14 @@ async function verifyService(input: VerifyInput, deps: VerifyDeps, options: Veri
     }
   }
   deps.log(`${name}: ${tasks.length} task(s) run ${digest}`);
-  const report = { service: name, taskDefinition: steady.taskDefinition, digest, runningTasks: tasks.length };
+  const report: VerificationReport = {
+    service: name,
+    taskDefinition: steady.taskDefinition,
+    digest,
+    runningTasks: tasks.length,
+    ...(followed ? { stages: followed.stages } : {}),
+    ...(followed?.smokeTest ? { smokeTest: followed.smokeTest } : {}),
+  };
   if (input.target.kind !== "web") return report;
 
   const url = input.url ?? fail("is a web service but no readiness URL was given");

@@ -198,6 +198,14 @@ describe("cost estimate of hand-checked stacks", () => {
     expect(line(own, "CloudWatch Logs ingestion")?.monthly.min).toBe(0);
   });
 
+  test("CloudWatch: an alarm is billed per metric it reads, metric math alarms and target tracking on metric math included", () => {
+    const overBoth = { metric_query: [{ id: "m1", metric: {} }, { id: "m2", metric: {} }, { id: "both", expression: "FILL(m1, 0) + FILL(m2, 0)" }] };
+    const requests = { policy_type: "TargetTrackingScaling", target_tracking_scaling_policy_configuration: { customized_metric_specification: { metrics: [{ id: "m1", metric_stat: {} }, { id: "m2", metric_stat: {} }, { id: "e", expression: "m1 + m2" }] } } };
+    const e = estimateOf([stack("qa-api", { aws_cloudwatch_metric_alarm: { A: overBoth, B: {} }, aws_appautoscaling_policy: { Requests: requests } })]);
+    // 2 + 1 for the alarms, 2 x 2 for the policy's scale-out and scale-in alarms.
+    expect(line(e, "CloudWatch alarms")?.quantity.min).toBe("7 alarms");
+  });
+
   test("the AWS CDK default line: same tasks on x86 on demand, 2 NAT gateways with EIPs, one ALB", () => {
     const envs = inventories([webStack()], () => 10);
     const c = cdkDefault(envs[0]!, table, envs);

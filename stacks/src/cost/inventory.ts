@@ -264,12 +264,15 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
       interfaceEndpoints += instances(endpoint);
       interfaceEndpointAzs += (subnets || FALLBACK_AZS) * instances(endpoint);
     }
-    for (const alarm of resources(stack, "aws_cloudwatch_metric_alarm")) alarms += instances(alarm);
+    // An alarm is billed per metric it reads: a metric math alarm over two target groups counts twice.
+    const metricsOf = (queries: unknown, key: string) => Math.max(1, asList<Json>(queries).filter((q) => q[key] !== undefined).length);
+    for (const alarm of resources(stack, "aws_cloudwatch_metric_alarm")) alarms += metricsOf(alarm.attrs.metric_query, "metric") * instances(alarm);
     // Target tracking creates its own alarms: one to scale out and, unless scale-in is off, one to scale in.
     for (const policy of resources(stack, "aws_appautoscaling_policy")) {
       if (policy.attrs.policy_type !== "TargetTrackingScaling") continue;
-      const scaleIn = asRecord(policy.attrs.target_tracking_scaling_policy_configuration)?.disable_scale_in !== true;
-      alarms += (scaleIn ? 2 : 1) * instances(policy);
+      const config = asRecord(policy.attrs.target_tracking_scaling_policy_configuration);
+      const scaleIn = config?.disable_scale_in !== true;
+      alarms += (scaleIn ? 2 : 1) * metricsOf(asRecord(config?.customized_metric_specification)?.metrics, "metric_stat") * instances(policy);
     }
     for (const flow of resources(stack, "aws_flow_log")) {
       const destination = flow.attrs.log_destination_type ?? "cloud-watch-logs";

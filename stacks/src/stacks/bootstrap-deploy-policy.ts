@@ -32,8 +32,8 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-/** The services a deploy role may pass its workload roles to. */
-export const PASS_ROLE_SERVICES = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "events.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
+/** The services a deploy role may pass its workload roles to (ecs.amazonaws.com: the infrastructure role of a traffic-shifting deploy). */
+export const PASS_ROLE_SERVICES = ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "scheduler.amazonaws.com", "events.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
 /** Service-linked roles ECS, the ALB and autoscaling create on first use in an account. */
 export const SERVICE_LINKED_ROLES = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"];
 
@@ -86,8 +86,11 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
           "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
           "ecs:DescribeClusters", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:DescribeServices",
           "ecs:DescribeTasks", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
+          // Terraform's wait for a deploy and the pipeline's verification read the service deployment;
+          // the verification stops one (rolling it back) when the smoke test through the test rule fails.
+          "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment",
         ],
-        Resource: [cluster, arn("ecs", `service/${scoped}/*`), arn("ecs", `task/${scoped}/*`), arn("ecs", `task-definition/${env}-*:*`)],
+        Resource: [cluster, arn("ecs", `service/${scoped}/*`), arn("ecs", `service-deployment/${scoped}/*`), arn("ecs", `task/${scoped}/*`), arn("ecs", `task-definition/${env}-*:*`)],
       },
       { Sid: "TaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*" },
       {

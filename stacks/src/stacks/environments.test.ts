@@ -99,6 +99,15 @@ describe("every environment", () => {
     }
   });
 
+  test("each environment deploys as its tier says: prod canary 10 % for 5 minutes then bake 10, staging linear 25 % a minute then bake 5, dev rolling", () => {
+    const strategies = Object.fromEntries(["dev", "staging", "prod"].map((name) => [name, ecsServices(env(name).services).map((s) => s.deployment_configuration ?? "rolling")]));
+    expect(strategies).toEqual({
+      dev: ["rolling"],
+      staging: [{ strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } }],
+      prod: [{ strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } }],
+    });
+  });
+
   test.each(["dev", "staging", "prod"])("%s: the provider refuses other accounts and tags everything", (name) => {
     const e = env(name);
     for (const stack of [e.network, e.cluster, ...e.services]) {

@@ -1,5 +1,7 @@
+import { defaultConfig, type PlatformConfig } from "@bun-fargate/config";
+import type { PolicyFinding } from "@bun-fargate/constructs";
 import { buildApp } from "../app";
-import { AWS_PROFILE, synth } from "../testing";
+import { AWS_PROFILE, resources, synth } from "../testing";
 import { IMAGE_DIGEST_PATTERN } from "./service-stack";
 
 describe("ServiceStack", () => {
@@ -41,5 +43,31 @@ describe("ServiceStack", () => {
   test("outputs the service URL, name, log group and cluster", () => {
     expect(Object.keys(stack.output!).sort()).toEqual(["ClusterName", "LogGroupName", "ServiceName", "Url"]);
     expect(stack.output!.LogGroupName!.value).toBe("/ecs/bunfg/dev/bun-api");
+  });
+});
+
+describe("ServiceStack deployments", () => {
+  const prodWith = (deployment: NonNullable<PlatformConfig["services"][number]["deployment"]>): PlatformConfig => ({
+    ...defaultConfig,
+    services: [{ ...defaultConfig.services[0]!, deployment }],
+  });
+  const prodFindings = (config: PlatformConfig) => {
+    const findings: PolicyFinding[] = [];
+    const { environments } = buildApp({ profile: AWS_PROFILE, environments: ["prod"], config, onPolicyFinding: (f) => findings.push(f) });
+    const json = synth(environments[0]!.services[0]!);
+    return { json, findings: findings.filter((f) => f.ruleId === "BF-ECS-005") };
+  };
+
+  test("prod's service stack deploys canary with the second target group's config name", () => {
+    const { json, findings } = prodFindings(defaultConfig);
+    expect(findings).toEqual([]);
+    expect(resources(json, "aws_lb_target_group").map((t) => t.name).sort()).toEqual(["bunfg-prod-bun-api", "bunfg-prod-bun-api-2"]);
+    expect(resources(json, "aws_ecs_service")[0]!.deployment_configuration).toMatchObject({ strategy: "CANARY" });
+  });
+
+  test("a rolling service in prod fails BF-ECS-005, unless its deployment.reason says why", () => {
+    expect(prodFindings(prodWith({ strategy: "rolling" })).findings.map((f) => f.level)).toEqual(["error"]);
+    const { findings } = prodFindings(prodWith({ strategy: "rolling", reason: "a read-only mirror; a bad minute is acceptable" }));
+    expect(findings.map((f) => [f.level, f.reason])).toEqual([["suppressed", "a read-only mirror; a bad minute is acceptable"]]);
   });
 });

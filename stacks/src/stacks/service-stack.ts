@@ -1,5 +1,5 @@
-import { ScheduledTask, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
-import { serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
+import { ScheduledTask, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { alternateTargetGroupName, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
 import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
@@ -89,6 +89,8 @@ export class ServiceStack extends PlatformStack {
         routing: svc.routing!,
         containerPort: svc.containerPort,
         healthCheckPath: svc.healthCheckPath,
+        deployment: svc.deployment,
+        alternateTargetGroupName: alternateTargetGroupName(env.project, env.name, svc.name),
       });
       this.workload = web;
       const base = env.certificate ? `https://${env.certificate.domainName}` : `http://${props.cluster.loadBalancer.loadBalancer.dnsName}`;
@@ -96,7 +98,7 @@ export class ServiceStack extends PlatformStack {
       new TerraformOutput(this, "Url", { value: `${base}${path}` });
       new TerraformOutput(this, "ServiceName", { value: web.fargate.service.name });
     } else if (svc.kind === "worker") {
-      const worker = new WorkerService(this, "Worker", { ...common, ...scaling });
+      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment });
       this.workload = worker;
       new TerraformOutput(this, "ServiceName", { value: worker.fargate.service.name });
     } else {
@@ -104,6 +106,7 @@ export class ServiceStack extends PlatformStack {
       this.workload = task;
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }
+    if (svc.deployment.reason && !(this.workload instanceof ScheduledTask)) suppressPolicy(this.workload.fargate.service, "BF-ECS-005", svc.deployment.reason);
     new TerraformOutput(this, "LogGroupName", { value: logGroupName });
     new TerraformOutput(this, "ClusterName", { value: props.cluster.cluster.cluster.name });
   }

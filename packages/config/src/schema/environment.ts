@@ -4,6 +4,7 @@ import { cidrProblem } from "../cidr";
 import { AWS_REGIONS } from "../regions";
 import { isTimeZone } from "../time-zones";
 import { QUOTAS } from "../quotas";
+import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 import { LOG_LEVELS, SERVICE_NAME, ServiceSettingsSchema } from "./service";
 
@@ -116,6 +117,12 @@ export const EnvironmentSchema = strictObject(
     logLevel: v.optional(oneOf(LOG_LEVELS)),
     /** Default for ECS Exec. @default false */
     enableExec: v.optional(bool()),
+    /**
+     * How deploys replace the services' tasks, unless a service says otherwise.
+     * @default - by policy tier: prod canary 10 % for 5 minutes then all, bake 10 minutes; staging
+     * linear 25 % a minute, bake 5 minutes; dev rolling
+     */
+    deployment: v.optional(DeploymentSchema),
     /** S3 bucket for Terraform state when deploying with `BF_BACKEND=s3`. @default - none; required for s3 */
     stateBucket: v.optional(
       v.pipe(v.string("must be an S3 bucket name"), v.check((b) => bucketNameProblem(b) === undefined, (issue) => `must be a valid S3 bucket name: ${bucketNameProblem(String(issue.input))}`)),

@@ -8,12 +8,14 @@ import { FARGATE_SIZES } from "../fargate";
 import { ENV } from "../runtime";
 import { scheduleProblem } from "../schedule";
 import { secretFinding } from "../secrets";
+import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
+import { MIN_REASON_LENGTH } from "./reason";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** suppressPolicy's minimum: a reason must say something. */
-export const MIN_REASON_LENGTH = 10;
+/** suppressPolicy's minimum: a reason must say something (declared in reason.ts, which the deployment schema reads too). */
+export { MIN_REASON_LENGTH };
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Variables the platform sets on every container, and the setting that controls each instead. */
@@ -185,6 +187,11 @@ export const serviceSettingsEntries = {
   schedule: v.optional(scheduleSchema),
   /** Routing of a `web` service. @default - none; required for `web` */
   routing: v.optional(RoutingSchema),
+  /**
+   * How a deploy replaces this service's tasks; taken whole, not merged with a less specific level.
+   * @default - the environment's `deployment`
+   */
+  deployment: v.optional(DeploymentSchema),
 };
 
 export const ServiceSettingsSchema = strictObject(serviceSettingsEntries, "an object of service settings");

@@ -163,6 +163,7 @@ describe("across stacks", () => {
         networkConfiguration: { subnets: subnets.map((s) => s.id), securityGroups: [taskSg.id] },
         deploymentCircuitBreaker: { enable: true, rollback: true },
         alarms: { alarmNames: ["a"], enable: true, rollback: true },
+        deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: "5" },
       });
       applyPolicies(network, { environment: "prod" });
       applyPolicies(service, { environment: "prod" });

@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { suppressPolicy } from "./suppress";
 import { check, compliantStack, goodContainer, ids, type Patches } from "./testing";
 
 const only = (patches: Patches, environment = "prod") => check((s) => compliantStack(s, patches), environment);
@@ -82,6 +83,36 @@ describe("policy rules", () => {
         });
       });
       expect(found.map((f) => [f.ruleId, f.path])).toEqual([["BF-ECS-004", "prod-api/Nightly"]]);
+    });
+  });
+
+  describe("BF-ECS-005 deploys with a bake time (prod only)", () => {
+    test("fires for a rolling service, named or by default, with the fix", () => {
+      const found = only({ service: { deploymentConfiguration: undefined } });
+      expect(ids(found)).toEqual(["BF-ECS-005"]);
+      expect(found[0]?.message).toContain('aws_ecs_service.Service ("api"): deploys rolling: a bad revision replaces the tasks before an alarm can fire');
+      expect(found[0]?.message).toContain('Fix: set deployment_configuration { strategy = "CANARY", "LINEAR" or "BLUE_GREEN"');
+      expect(ids(only({ service: { deploymentConfiguration: { strategy: "ROLLING" } } }))).toEqual(["BF-ECS-005"]);
+    });
+    test("fires for a blue/green, canary or linear deploy that bakes 0 minutes, or gives no bake time", () => {
+      for (const strategy of ["BLUE_GREEN", "CANARY", "LINEAR"]) {
+        const found = only({ service: { deploymentConfiguration: { strategy, bakeTimeInMinutes: "0" } } });
+        expect(found.map((f) => f.message)).toEqual([expect.stringContaining(`${strategy} deploy without a bake time`)]);
+      }
+      expect(ids(only({ service: { deploymentConfiguration: { strategy: "LINEAR" } } }))).toEqual(["BF-ECS-005"]);
+    });
+    test("accepts each shifting strategy with a bake time, and is off in dev and staging", () => {
+      for (const strategy of ["BLUE_GREEN", "CANARY", "LINEAR"]) expect(only({ service: { deploymentConfiguration: { strategy, bakeTimeInMinutes: "1" } } })).toEqual([]);
+      expect(only({ service: { deploymentConfiguration: undefined } }, "dev")).toEqual([]);
+      expect(only({ service: { deploymentConfiguration: undefined } }, "staging")).toEqual([]);
+    });
+    test("leaves services CodeDeploy deploys alone", () => {
+      expect(ids(only({ service: { deploymentConfiguration: undefined, deploymentController: { type: "CODE_DEPLOY" }, deploymentCircuitBreaker: undefined, alarms: undefined } }))).toEqual([]);
+    });
+    test("a suppression with a reason turns the error into a note", () => {
+      const found = check((s) => suppressPolicy(compliantStack(s, { service: { deploymentConfiguration: undefined } }).service, "BF-ECS-005", "a queue consumer that tolerates a bad minute"));
+      expect(found.map((f) => [f.level, f.ruleId])).toEqual([["info", "BF-ECS-005"]]);
+      expect(found[0]?.message).toContain("a queue consumer that tolerates a bad minute");
     });
   });
 

@@ -138,6 +138,7 @@ export function compliantStack(scope: Construct, p: Patches = {}): Built {
     networkConfiguration: { subnets: subnets.map((s) => s.id), securityGroups: [taskSg.id], assignPublicIp: false },
     deploymentCircuitBreaker: { enable: true, rollback: true },
     alarms: { alarmNames: ["api-5xx", "api-unhealthy"], enable: true, rollback: true },
+    deploymentConfiguration: { strategy: "CANARY", bakeTimeInMinutes: "10", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "5" } },
     ...p.service,
   });
   new AppautoscalingTarget(scope, "Scaling", {

@@ -10,6 +10,12 @@ export interface DeploymentAlarmsProps {
   readonly targetGroup: LbTargetGroup;
   /** 5xx responses from the tasks per minute that count as failing. @default 10 */
   readonly target5xxPerMinute?: number;
+  /**
+   * The second target group of a blue-green, canary or linear deployment. The new revision serves
+   * from whichever group ECS registered it in, so the alarms then watch both.
+   * @default - only `targetGroup`
+   */
+  readonly alternateTargetGroup?: LbTargetGroup;
 }
 
 /**
@@ -23,14 +29,23 @@ export class DeploymentAlarms extends Construct {
   constructor(scope: Construct, id: string, props: DeploymentAlarmsProps) {
     super(scope, id);
     const dimensions = { LoadBalancer: props.loadBalancer.arnSuffix, TargetGroup: props.targetGroup.arnSuffix };
+    const both = props.alternateTargetGroup ? [props.targetGroup, props.alternateTargetGroup] : undefined;
+    // Over both target groups, one metric each, summed (5xx) or the larger (unhealthy hosts).
+    const overBoth = (metricName: string, stat: string, combine: (ids: string[]) => string) =>
+      both && {
+        metricQuery: [
+          ...both.map((tg, i) => ({
+            id: `m${i + 1}`,
+            metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: props.loadBalancer.arnSuffix, TargetGroup: tg.arnSuffix }, stat, period: 60 },
+          })),
+          { id: "both", label: `${metricName} over both target groups`, expression: combine(both.map((_, i) => `FILL(m${i + 1}, 0)`)), returnData: true },
+        ],
+      };
+    const single = (metricName: string, statistic: string) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions, statistic, period: 60 });
     this.target5xx = new CloudwatchMetricAlarm(this, "Target5xx", {
       alarmName: `${props.name}-target-5xx`,
       alarmDescription: "Tasks answer with 5xx: roll the deployment back",
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_Target_5XX_Count",
-      dimensions,
-      statistic: "Sum",
-      period: 60,
+      ...(overBoth("HTTPCode_Target_5XX_Count", "Sum", (ids) => ids.join(" + ")) ?? single("HTTPCode_Target_5XX_Count", "Sum")),
       evaluationPeriods: 2,
       threshold: props.target5xxPerMinute ?? 10,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -39,11 +54,7 @@ export class DeploymentAlarms extends Construct {
     this.unhealthyHosts = new CloudwatchMetricAlarm(this, "UnhealthyHosts", {
       alarmName: `${props.name}-unhealthy-hosts`,
       alarmDescription: "Targets fail the ALB health check: roll the deployment back",
-      namespace: "AWS/ApplicationELB",
-      metricName: "UnHealthyHostCount",
-      dimensions,
-      statistic: "Maximum",
-      period: 60,
+      ...(overBoth("UnHealthyHostCount", "Maximum", (ids) => `MAX([${ids.join(", ")}])`) ?? single("UnHealthyHostCount", "Maximum")),
       evaluationPeriods: 3,
       threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",

@@ -1,4 +1,4 @@
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingPolicy, type AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
@@ -15,8 +15,16 @@ export interface ServiceAutoscalingProps {
   readonly cpuTargetPercent?: number;
   /** Average memory the service is kept at. @default 75 */
   readonly memoryTargetPercent?: number;
-  /** ALB request count per target to track, as `resourceLabel` and target. @default - not tracked */
-  readonly requestsPerTarget?: { readonly resourceLabel: string; readonly target: number };
+  /**
+   * ALB request count per target to track, as `resourceLabel` and target. With `targetGroups`, the
+   * count is summed over them (a traffic-shifting deploy moves the tasks between two target groups,
+   * and the predefined metric reads one). @default - not tracked
+   */
+  readonly requestsPerTarget?: {
+    readonly resourceLabel: string;
+    readonly target: number;
+    readonly targetGroups?: readonly { readonly LoadBalancer: string; readonly TargetGroup: string }[];
+  };
   /** Seconds after a scale-out before another. @default 60 */
   readonly scaleOutCooldownSeconds?: number;
   /** Seconds after a scale-in before another; slower so that bursts do not flap. @default 300 */
@@ -50,7 +58,8 @@ export class ServiceAutoscaling extends Construct {
       // With active hours, the scheduled actions own the bounds; a plan at night must not wake it.
       lifecycle: props.activeHours ? { ignoreChanges: ["min_capacity", "max_capacity"] } : undefined,
     });
-    const track = (id: string, metric: string, target: number, resourceLabel?: string) =>
+    type Metric = Pick<AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration, "predefinedMetricSpecification" | "customizedMetricSpecification">;
+    const track = (id: string, metric: string | Metric, target: number, resourceLabel?: string) =>
       this.policies.push(
         new AppautoscalingPolicy(this, id, {
           name: `${props.service.name}-${id.toLowerCase()}`,
@@ -60,7 +69,7 @@ export class ServiceAutoscaling extends Construct {
           resourceId: this.target.resourceId,
           targetTrackingScalingPolicyConfiguration: {
             targetValue: target,
-            predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+            ...(typeof metric === "string" ? { predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel } } : metric),
             scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
             scaleInCooldown: props.scaleInCooldownSeconds ?? 300,
           },
@@ -68,8 +77,11 @@ export class ServiceAutoscaling extends Construct {
       );
     track("Cpu", "ECSServiceAverageCPUUtilization", cpu);
     track("Memory", "ECSServiceAverageMemoryUtilization", memory);
-    if (props.requestsPerTarget) {
-      track("Requests", "ALBRequestCountPerTarget", props.requestsPerTarget.target, props.requestsPerTarget.resourceLabel);
+    const requests = props.requestsPerTarget;
+    if (requests?.targetGroups && requests.targetGroups.length > 1) {
+      track("Requests", requestsOverTargetGroups(requests.targetGroups), requests.target);
+    } else if (requests) {
+      track("Requests", "ALBRequestCountPerTarget", requests.target, requests.resourceLabel);
     }
     if (props.activeHours) this.scheduleActiveHours(props.service.name, props.activeHours, props.minTasks, props.maxTasks);
   }
@@ -105,4 +117,35 @@ export class ServiceAutoscaling extends Construct {
       );
     }
   }
+}
+
+/**
+ * Requests per task over several target groups. Between deploys only one holds the tasks; during a
+ * shift both hold a full set, and the per-target counts add up to the requests per task of one set
+ * (the size the service returns to). A target group without requests reports no data, hence FILL.
+ */
+function requestsOverTargetGroups(groups: readonly { readonly LoadBalancer: string; readonly TargetGroup: string }[]) {
+  const ids = groups.map((_, i) => `m${i + 1}`);
+  return {
+    customizedMetricSpecification: {
+      metrics: [
+        ...groups.map((dims, i) => ({
+          id: ids[i]!,
+          returnData: false,
+          metricStat: {
+            stat: "Sum",
+            metric: {
+              namespace: "AWS/ApplicationELB",
+              metricName: "RequestCountPerTarget",
+              dimensions: [
+                { name: "LoadBalancer", value: dims.LoadBalancer },
+                { name: "TargetGroup", value: dims.TargetGroup },
+              ],
+            },
+          },
+        })),
+        { id: "requests", label: "Requests per task over both target groups", expression: ids.map((id) => `FILL(${id}, 0)`).join(" + "), returnData: true },
+      ],
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListenerRule, type LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -8,7 +8,9 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { PublicLoadBalancer } from "../load-balancer/public-load-balancer";
 import { DeploymentAlarms } from "./deployment-alarms";
+import type { DeploymentSettings } from "./deployment-strategy";
 import { FargateService } from "./fargate-service";
+import { TrafficShift } from "./traffic-shift";
 import type { FargateWorkloadProps } from "./workload";
 
 export interface WebServiceProps extends FargateWorkloadProps {
@@ -29,12 +31,23 @@ export interface WebServiceProps extends FargateWorkloadProps {
   readonly maxTasks?: number;
   /** @default minTasks */
   readonly desiredTasks?: number;
+  /**
+   * How a deploy replaces the tasks. Anything but rolling adds a second target group, a test
+   * listener rule and the role ECS moves traffic with.
+   * @default { strategy: "rolling" }
+   */
+  readonly deployment?: DeploymentSettings;
+  /** Name of the second target group, at most 32 characters. @default - targetGroupName with "-2" */
+  readonly alternateTargetGroupName?: string;
 }
 
 /** A service behind the shared ALB, reachable only through it. */
 export class WebService extends Construct {
   public readonly targetGroup: LbTargetGroup;
   public readonly listenerRule: LbListenerRule;
+  /** The second target group and the test rule and role ECS moves traffic with; none for rolling. */
+  public readonly alternateTargetGroup: LbTargetGroup | undefined;
+  public readonly trafficShift: TrafficShift | undefined;
   public readonly alarms: DeploymentAlarms;
   public readonly fargate: FargateService;
 
@@ -52,8 +65,14 @@ export class WebService extends Construct {
       throw new Error(`WebService "${props.name}": routing needs pathPatterns or hostHeaders, got ${JSON.stringify(routing)}`);
     }
 
-    this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: props.targetGroupName,
+    const deployment = props.deployment ?? { strategy: "rolling" };
+    const shifting = deployment.strategy !== "rolling";
+    const alternateName = props.alternateTargetGroupName ?? `${props.targetGroupName}-2`;
+    if (shifting && !Token.isUnresolved(alternateName) && alternateName.length > MAX_LB_NAME_LENGTH) {
+      throw new Error(`WebService "${props.name}": alternateTargetGroupName "${alternateName}" is ${alternateName.length} characters; AWS allows ${MAX_LB_NAME_LENGTH}`);
+    }
+    const targetGroup = (id: string, name: string) => new LbTargetGroup(this, id, {
+      name,
       targetType: "ip",
       protocol: "HTTP",
       port,
@@ -70,28 +89,60 @@ export class WebService extends Construct {
         unhealthyThreshold: 3,
       },
     });
-    const conditions = [];
+    this.targetGroup = targetGroup("TargetGroup", props.targetGroupName);
+    this.alternateTargetGroup = shifting ? targetGroup("AlternateTargetGroup", alternateName) : undefined;
+    const conditions: LbListenerRuleCondition[] = [];
     if (routing.pathPatterns?.length) conditions.push({ pathPattern: { values: [...routing.pathPatterns] } });
     if (routing.hostHeaders?.length) conditions.push({ hostHeader: { values: [...routing.hostHeaders] } });
+    const alternate = this.alternateTargetGroup;
     this.listenerRule = new LbListenerRule(this, "ListenerRule", {
       listenerArn: props.loadBalancer.listener.arn,
       priority: routing.priority,
-      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      action: alternate
+        ? [{ type: "forward", forward: { targetGroup: [{ arn: this.targetGroup.arn, weight: 100 }, { arn: alternate.arn, weight: 0 }] } }]
+        : [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       condition: conditions,
+      // ECS owns the weights once it shifts traffic; Terraform would set them back.
+      lifecycle: alternate ? { ignoreChanges: ["action"] } : undefined,
     });
+    this.trafficShift = alternate
+      ? new TrafficShift(this, "TrafficShift", {
+          name: `${props.namePrefix}-${props.name}`,
+          listener: props.loadBalancer.listener,
+          priority: routing.priority,
+          conditions,
+          targetGroup: this.targetGroup,
+          alternateTargetGroup: alternate,
+          productionListenerRule: this.listenerRule,
+        })
+      : undefined;
     this.alarms = new DeploymentAlarms(this, "Alarms", {
       name: `${props.namePrefix}-${props.name}`,
       loadBalancer: props.loadBalancer.loadBalancer,
       targetGroup: this.targetGroup,
+      alternateTargetGroup: alternate,
     });
+    const shift = this.trafficShift;
+    const lbSuffix = props.loadBalancer.loadBalancer.arnSuffix;
 
     this.fargate = new FargateService(this, "Fargate", {
       ...props,
       containerPort: port,
       loadBalancing: {
         targetGroup: this.targetGroup,
-        dependsOn: [this.listenerRule],
-        requestLabel: `${props.loadBalancer.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        // The role's permissions exist before ECS first uses them, and outlive the service on destroy.
+        dependsOn: shift ? [this.listenerRule, shift.testListenerRule, shift.rolePolicy] : [this.listenerRule],
+        requestLabel: `${lbSuffix}/${this.targetGroup.arnSuffix}`,
+        alternate:
+          shift && alternate
+            ? {
+                targetGroup: alternate,
+                productionListenerRule: this.listenerRule,
+                testListenerRule: shift.testListenerRule,
+                role: shift.role,
+                requestDimensions: [this.targetGroup, alternate].map((tg) => ({ LoadBalancer: lbSuffix, TargetGroup: tg.arnSuffix })),
+              }
+            : undefined,
       },
       deploymentAlarmNames: this.alarms.alarmNames,
     });

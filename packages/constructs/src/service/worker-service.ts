@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { DeploymentSettings } from "./deployment-strategy";
 import { FargateService } from "./fargate-service";
 import type { FargateWorkloadProps } from "./workload";
 import { LogErrorAlarm } from "./log-error-alarm";
@@ -10,6 +11,11 @@ export interface WorkerServiceProps extends FargateWorkloadProps {
   readonly maxTasks?: number;
   /** @default minTasks */
   readonly desiredTasks?: number;
+  /**
+   * How a deploy replaces the tasks: "rolling", or "blue-green" (a full new revision runs beside
+   * the old one for bakeTimeMinutes while its error alarm is watched). @default { strategy: "rolling" }
+   */
+  readonly deployment?: DeploymentSettings;
 }
 
 /**

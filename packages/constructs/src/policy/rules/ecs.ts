@@ -90,3 +90,28 @@ export const noPublicIp: PolicyRule = {
     }
   },
 };
+
+const SHIFTING_STRATEGIES = new Set(["BLUE_GREEN", "CANARY", "LINEAR"]);
+
+export const bakedDeploys: PolicyRule = {
+  id: "BF-ECS-005",
+  title: "production deploys keep the old revision running, with a bake time, until the new one has proven itself",
+  fix: 'set deployment_configuration { strategy = "CANARY", "LINEAR" or "BLUE_GREEN", bake_time_in_minutes > 0 } (config: deployment: { strategy: "canary", ... }, the prod default); where rolling is deliberate, give deployment.reason',
+  severity: PROD_ONLY,
+  *check(ctx) {
+    for (const service of ecsDeployedServices(ctx)) {
+      if (service.attrs.scheduling_strategy === "DAEMON") continue;
+      const config = asRecord(service.attrs.deployment_configuration);
+      const strategy = config?.strategy ?? "ROLLING";
+      if (isExpression(strategy)) continue;
+      if (!SHIFTING_STRATEGIES.has(String(strategy))) {
+        yield { resource: service, detail: `deploys ${String(strategy).toLowerCase()}: a bad revision replaces the tasks before an alarm can fire, and rolling back means starting the old tasks again` };
+        continue;
+      }
+      const bake = config?.bake_time_in_minutes;
+      if (!isExpression(bake) && (bake === undefined || Number(bake) === 0)) {
+        yield { resource: service, detail: `${String(strategy)} deploy without a bake time: the old revision stops as soon as the traffic has moved, so an alarm after that means a redeploy` };
+      }
+    }
+  },
+};

@@ -1,7 +1,7 @@
 import type { PolicyRule } from "../types";
 import { albDeletionProtection, dropInvalidHeaders, httpRedirects } from "./alb";
 import { nonRootUser, noHostAccess, notPrivileged, readOnlyRoot, secretsByReference } from "./containers";
-import { circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
+import { bakedDeploys, circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
 import { leastPrivilege } from "./iam";
 import { multiAz, taskIngressClosed } from "./network";
 import { rightSized } from "./size";
@@ -13,6 +13,7 @@ export const RULES: readonly PolicyRule[] = [
   deploymentAlarms,
   minimumTasks,
   noPublicIp,
+  bakedDeploys,
   multiAz,
   taskIngressClosed,
   albDeletionProtection,
