@@ -44,6 +44,7 @@ describe("service defaults", () => {
       routing: { priority: 10, pathPatterns: ["/orders/*"] },
       // "sandbox" is no tier's name, so it is held to prod's.
       deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10, setIn: "default" },
+      permissions: [],
     });
   });
 

@@ -44,6 +44,7 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
     schedule: o.schedule ?? svc.schedule,
     routing: o.routing ?? svc.routing,
+    permissions: o.permissions ?? svc.permissions ?? [],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
   };
 }

@@ -83,6 +83,7 @@ describe("the shipped configuration", () => {
       schedule: undefined,
       routing: { priority: 100, pathPatterns: ["/*"] },
       deployment: { strategy: "rolling", setIn: "default" },
+      permissions: [],
     });
   });
 

@@ -6,6 +6,7 @@ import type {
   NatStrategy,
   PolicyTier,
   RoutingConfig,
+  Grant,
   SecretRef,
   ServiceKind,
   VpcEndpointName,
@@ -37,6 +38,8 @@ export interface ResolvedService {
   readonly routing: RoutingConfig | undefined;
   /** How a deploy replaces the tasks (every number filled in); workers never shift traffic. */
   readonly deployment: ResolvedDeployment;
+  /** What the task role grants: the environment's list, else the service's. */
+  readonly permissions: readonly Grant[];
 }
 
 /** An environment with every default applied and its services resolved. */

@@ -8,6 +8,7 @@ import type * as v from "valibot";
 import type { DeploymentSchema } from "./schema/deployment";
 import type { EnvironmentSchema } from "./schema/environment";
 import type { PlatformSchema } from "./schema/platform";
+import type { GrantSchema } from "./schema/permissions";
 import type { RoutingSchema, SecretRefSchema, ServiceSchema, ServiceSettingsSchema } from "./schema/service";
 
 /** Read-only all the way down; mapping keeps each field's documentation. */
@@ -22,6 +23,8 @@ export type RoutingConfig = Immutable<v.InferInput<typeof RoutingSchema>>;
 export type SecretRef = Immutable<v.InferInput<typeof SecretRefSchema>>;
 /** How a deploy replaces a service's tasks, as written in the config. */
 export type DeploymentConfig = Immutable<v.InferInput<typeof DeploymentSchema>>;
+/** One grant of a service's `permissions` (see grants.ts for the actions each expands to). */
+export type Grant = Immutable<v.InferInput<typeof GrantSchema>>;
 export type CertificateConfig = NonNullable<EnvironmentConfig["certificate"]>;
 export type ActiveHours = NonNullable<EnvironmentConfig["activeHours"]>;
 /** Raised AWS quotas of an environment. */

@@ -5,6 +5,7 @@ import { albName, alternateTargetGroupName, MAX_LB_NAME_LENGTH, targetGroupName 
 import { QUOTAS, quotaText } from "./quotas";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
 import { shadows } from "./routes";
+import { validatePermissions } from "./validate-permissions";
 import { taskDefinitionBytes } from "./task-definition-size";
 import type { RoutingConfig, VpcEndpointName } from "./types";
 
@@ -182,6 +183,7 @@ export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssu
   if (names) validateTargetGroupNames(env, issues);
   validateSecretReachability(env, issues);
   validateQuotas(env, issues);
+  validatePermissions(env, issues);
 }
 
 /** Environments must not overlap, so they can be peered or joined by VPN later. */

@@ -9,6 +9,7 @@ import { ENV } from "../runtime";
 import { scheduleProblem } from "../schedule";
 import { secretFinding } from "../secrets";
 import { DeploymentSchema } from "./deployment";
+import { PermissionsSchema } from "./permissions";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 import { MIN_REASON_LENGTH } from "./reason";
 
@@ -192,6 +193,12 @@ export const serviceSettingsEntries = {
    * @default - the environment's `deployment`
    */
   deployment: v.optional(DeploymentSchema),
+  /**
+   * What the application may do in AWS: grants on existing resources by ARN, each expanded into
+   * the exact actions of its access level, in the task role only. An environment's list replaces
+   * the service's whole. @default [] (the task role grants nothing)
+   */
+  permissions: v.optional(PermissionsSchema),
 };
 
 export const ServiceSettingsSchema = strictObject(serviceSettingsEntries, "an object of service settings");
