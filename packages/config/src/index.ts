@@ -16,7 +16,7 @@ export { albUsage } from "./validate-environment";
 export { PLATFORM_TASK_DEFINITION_BYTES, taskDefinitionBytes } from "./task-definition-size";
 export { show } from "./show";
 export { grantStatements, isFullSecretArn, permissionStatements, secretResourceArn, type GrantStatement } from "./grants";
-export { actionProblem, starOnly, STAR_ONLY_ACTIONS } from "./iam-actions";
+export { actionProblem, NAMED_ACTION, starOnly, STAR_ONLY_ACTIONS } from "./iam-actions";
 export { GRANT_KINDS } from "./schema/permissions";
 export { loadConfig, selectedEnvironments, type LoadOptions, type LoadedConfig } from "./load";
 export { defaultConfig } from "./platform";

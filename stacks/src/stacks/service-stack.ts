@@ -77,6 +77,7 @@ export class ServiceStack extends PlatformStack {
       enableExec: svc.enableExec,
       spotShare: svc.spotShare,
       sizeReason: svc.sizeReason,
+      permissions: svc.permissions,
     };
     const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours };
 

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { fargateSizeProblem, type Architecture, type SecretRef } from "@bun-fargate/config";
+import { fargateSizeProblem, type Architecture, type Grant, type SecretRef } from "@bun-fargate/config";
 import { CONTAINER_BINARY, CONTAINER_USER, HEALTHCHECK_ARG, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
@@ -46,6 +46,8 @@ export interface FargateTaskDefinitionProps {
   readonly enableExec?: boolean;
   /** Why the task is larger than 0.25 vCPU / 0.5 GB (the size check's suppression reason). @default - none */
   readonly sizeReason?: string;
+  /** What the application may do in AWS, granted to the task role only. @default [] */
+  readonly permissions?: readonly Grant[];
 }
 
 function secretValueFrom(ref: SecretRef): string {
@@ -91,6 +93,7 @@ export class FargateTaskDefinition extends Construct {
       logGroup: this.logGroup,
       secretArns: Object.values(secrets).map((ref) => ("secretsManagerArn" in ref ? ref.secretsManagerArn : ref.ssmParameterArn)),
       enableExec: props.enableExec ?? false,
+      permissions: props.permissions ?? [],
     });
 
     // ECS Exec's agent keeps state and logs under these paths; with a read-only root it needs them

@@ -3,6 +3,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { permissionStatements, secretResourceArn, type Grant } from "@bun-fargate/config";
 import { Construct } from "constructs";
 
 export interface TaskRolesProps {
@@ -14,12 +15,14 @@ export interface TaskRolesProps {
   readonly secretArns?: readonly string[];
   /** Let the task open ECS Exec sessions. @default false */
   readonly enableExec?: boolean;
+  /** What the application may do: grants expanded by the config's grants table into the task role. @default [] */
+  readonly permissions?: readonly Grant[];
 }
 
 /**
  * Two roles, kept apart as ECS intends: the execution role is what ECS uses to start the task
  * (pull this image, write this log group, read exactly these secrets); the task role is what the
- * application's code may do, and it starts empty.
+ * application's code may do: nothing but the declared `permissions` (and ECS Exec's channels when on).
  */
 export class TaskRoles extends Construct {
   public readonly executionRole: IamRole;
@@ -54,10 +57,24 @@ export class TaskRoles extends Construct {
     ];
     const sm = secretArns.filter((a) => a.includes(":secretsmanager:"));
     const ssm = secretArns.filter((a) => a.includes(":ssm:"));
-    if (sm.length > 0) statements.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [...new Set(sm)] });
+    // A partial ARN (no -XXXXXX suffix) would match no secret in IAM: granted as <partial>-??????.
+    if (sm.length > 0) statements.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [...new Set(sm.map(secretResourceArn))] });
     if (ssm.length > 0) statements.push({ sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: [...new Set(ssm)] });
     const execution = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
     new IamRolePolicy(this, "ExecutionPolicy", { role: this.executionRole.id, name: "start-task", policy: execution.json });
+
+    const grants = permissionStatements(props.permissions ?? []);
+    if (grants.length > 0) {
+      const app = new DataAwsIamPolicyDocument(this, "AppPolicyDocument", {
+        statement: grants.map((g) => ({
+          sid: g.sid,
+          actions: [...g.actions],
+          resources: [...g.resources],
+          condition: g.condition?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+        })),
+      });
+      new IamRolePolicy(this, "AppPolicy", { role: this.taskRole.id, name: "app-permissions", policy: app.json });
+    }
 
     if (props.enableExec ?? false) {
       // The SSM session channels have no resource-level permissions.

@@ -20,6 +20,7 @@ const TASK_SETTINGS = [
   "command",
   "enableExec",
   "sizeReason",
+  "permissions",
 ] as const satisfies readonly (keyof FargateTaskDefinitionProps)[];
 type TaskSettings = Pick<FargateTaskDefinitionProps, (typeof TASK_SETTINGS)[number]>;
 

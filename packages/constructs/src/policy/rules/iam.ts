@@ -2,38 +2,9 @@ import type { PolicyRule, Violation } from "../types";
 import type { ResourceView } from "../model/app-view";
 import { statementsOfDocument, statementsOfPolicyDocumentData, type Statement } from "../model/iam";
 import { asList } from "../model/hcl";
+import { actionProblem, starOnly } from "@bun-fargate/config";
+import type { AppStackContext } from "../types";
 import { EVERYWHERE } from "./common";
-
-/**
- * Actions that IAM only grants on `"Resource": "*"` (no resource-level permissions), so a wildcard
- * resource is the narrowest one that exists for them. From the Service Authorization Reference.
- */
-const STAR_ONLY_ACTIONS = new Set([
-  "ecr:GetAuthorizationToken",
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-  "cloudwatch:PutMetricData",
-  "cloudwatch:GetMetricData",
-  "cloudwatch:ListMetrics",
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-  "logs:DescribeLogGroups",
-  "sts:GetCallerIdentity",
-  "ecs:RegisterTaskDefinition",
-  "ecs:DeregisterTaskDefinition",
-  "ecs:DescribeTaskDefinition",
-  "ecs:ListClusters",
-  "secretsmanager:GetRandomPassword",
-  "secretsmanager:ListSecrets",
-  "ssm:DescribeParameters",
-]);
-const STAR_ONLY_PREFIXES = ["ec2:Describe", "elasticloadbalancing:Describe", "application-autoscaling:Describe", "autoscaling:Describe"];
-
-const starOnly = (action: string): boolean => STAR_ONLY_ACTIONS.has(action) || STAR_ONLY_PREFIXES.some((p) => action.startsWith(p));
 
 /** What is too broad about a statement, or undefined. */
 export function broadness(statement: Statement): string | undefined {
@@ -73,5 +44,77 @@ export const leastPrivilege: PolicyRule = {
       }
     }
     for (const doc of ctx.dataSources("aws_iam_policy_document")) yield* checkDocument(doc, statementsOfPolicyDocumentData(doc), "");
+  },
+};
+
+/** `arn:...` or `"*"`; a reference (`${...}`) is judged by what it points at, which synth cannot see. */
+const RESOURCE = /^(?:\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+|\$\{[\s\S]+\})$/;
+
+/** Roles that ECS task definitions of this stack run their applications as (`task_role_arn`). */
+function taskRoles(ctx: AppStackContext): Set<ResourceView> {
+  const roles = new Set<ResourceView>();
+  for (const td of ctx.resources("aws_ecs_task_definition")) {
+    const target = ctx.app.follow(td.attrs.task_role_arn, ctx.stackName);
+    if (target?.resource.type === "aws_iam_role") roles.add(target.resource);
+  }
+  return roles;
+}
+
+/** The statements a `policy` attribute holds: inline JSON, or a policy document data source it reads. */
+function statementsOf(ctx: AppStackContext, stackName: string, policy: unknown): readonly Statement[] | undefined {
+  const target = ctx.app.follow(policy, stackName);
+  if (target?.resource.type === "aws_iam_policy_document" && target.resource.mode === "data") return statementsOfPolicyDocumentData(target.resource);
+  return statementsOfDocument(policy);
+}
+
+function* taskRoleStatementProblems(statements: readonly Statement[] | undefined, where: string): Iterable<string> {
+  for (const [i, s] of (statements ?? []).entries()) {
+    if (s.effect !== "Allow") continue;
+    for (const action of s.actions) {
+      const problem = actionProblem(action);
+      if (problem) yield `${where}statement ${i + 1}: action "${action}" ${problem}`;
+    }
+    for (const resource of s.resources) {
+      if (!RESOURCE.test(resource)) yield `${where}statement ${i + 1}: resource "${resource}" is not an ARN`;
+    }
+    if (s.resources.includes("*")) {
+      const narrowable = s.actions.filter((a) => !starOnly(a));
+      if (narrowable.length > 0) yield `${where}statement ${i + 1}: ${narrowable.join(", ")} on "*" although they support resource ARNs`;
+    }
+  }
+}
+
+export const taskRoleGrants: PolicyRule = {
+  id: "BF-IAM-002",
+  title: "task roles grant named actions on named resources only",
+  fix: "grant through the service's `permissions` (typed grants expand to exact actions and ARNs); in code, name each action (no wildcards such as s3:Get*) and each resource ARN, in an inline policy rather than an attached managed policy",
+  severity: EVERYWHERE,
+  *check(ctx) {
+    const roles = taskRoles(ctx);
+    if (roles.size === 0) return;
+    const isTaskRole = (ref: unknown) => {
+      const target = ctx.app.follow(ref, ctx.stackName);
+      return target !== undefined && roles.has(target.resource);
+    };
+    for (const policy of ctx.resources("aws_iam_role_policy")) {
+      if (!isTaskRole(policy.attrs.role)) continue;
+      for (const detail of taskRoleStatementProblems(statementsOf(ctx, ctx.stackName, policy.attrs.policy), "")) yield { resource: policy, detail };
+    }
+    for (const role of roles) {
+      if (role.stackName !== ctx.stackName) continue;
+      for (const inline of asList<Record<string, unknown>>(role.attrs.inline_policy)) {
+        for (const detail of taskRoleStatementProblems(statementsOfDocument(inline.policy), `inline policy "${String(inline.name)}" `)) yield { resource: role, detail };
+      }
+      for (const arn of asList<unknown>(role.attrs.managed_policy_arns)) yield { resource: role, detail: `attaches managed policy ${String(arn)}, whose statements synth cannot check` };
+    }
+    for (const attachment of ctx.resources("aws_iam_role_policy_attachment")) {
+      if (!isTaskRole(attachment.attrs.role)) continue;
+      const target = ctx.app.follow(attachment.attrs.policy_arn, ctx.stackName);
+      if (target?.resource.type === "aws_iam_policy") {
+        for (const detail of taskRoleStatementProblems(statementsOf(ctx, target.resource.stackName, target.resource.attrs.policy), `attached policy ${target.resource.address} `)) yield { resource: attachment, detail };
+      } else {
+        yield { resource: attachment, detail: `attaches ${String(attachment.attrs.policy_arn)} to a task role, a policy synth cannot check` };
+      }
+    }
   },
 };

@@ -2,7 +2,7 @@ import type { PolicyRule } from "../types";
 import { albDeletionProtection, dropInvalidHeaders, httpRedirects } from "./alb";
 import { nonRootUser, noHostAccess, notPrivileged, readOnlyRoot, secretsByReference } from "./containers";
 import { bakedDeploys, circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
-import { leastPrivilege } from "./iam";
+import { leastPrivilege, taskRoleGrants } from "./iam";
 import { multiAz, taskIngressClosed } from "./network";
 import { rightSized } from "./size";
 import { immutableTags, logRetention, scanOnPush } from "./storage";
@@ -25,6 +25,7 @@ export const RULES: readonly PolicyRule[] = [
   noHostAccess,
   secretsByReference,
   leastPrivilege,
+  taskRoleGrants,
   logRetention,
   immutableTags,
   scanOnPush,
