@@ -44,7 +44,8 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
     schedule: o.schedule ?? svc.schedule,
     routing: o.routing ?? svc.routing,
-    permissions: o.permissions ?? svc.permissions ?? [],
+    // Grants add up: the service's own, then the environment's (ARNs of its account).
+    permissions: [...(svc.permissions ?? []), ...(o.permissions ?? [])],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
   };
 }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { grantStatements, isFullSecretArn, permissionStatements, secretResourceArn } from "./grants";
+import { grantResource, grantStatements, isFullSecretArn, permissionStatements, secretResourceArn } from "./grants";
 import { actionProblem } from "./iam-actions";
 import { loadConfig } from "./load";
 import { configWith, problemsOf } from "./testing";
@@ -126,11 +126,11 @@ describe("the grants table: each kind and access level as exact actions on exact
   });
 });
 
-describe("an environment's permissions replace the service's whole", () => {
-  test("override, and no permissions at all", () => {
+describe("an environment's permissions are added to the service's", () => {
+  test("service then environment, and no permissions at all", () => {
     const base = { grant: "sqs", queueArn: QUEUE, access: "send" } as const;
     const config = configWith({ service: { permissions: [base] }, env: { services: { orders: { permissions: [{ grant: "sns", topicArn: TOPIC }] } } } });
-    expect(loadConfig(config).environments[0]!.services[0]!.permissions).toEqual([{ grant: "sns", topicArn: TOPIC }]);
+    expect(loadConfig(config).environments[0]!.services[0]!.permissions).toEqual([base, { grant: "sns", topicArn: TOPIC }]);
     expect(loadConfig(configWith()).environments[0]!.services[0]!.permissions).toEqual([]);
   });
 });
@@ -234,6 +234,11 @@ describe("validation", () => {
     expect(loaded([{ grant: "s3", bucketArn: BUCKET, access: "read", prefix: "a/" }, { grant: "s3", bucketArn: BUCKET, access: "write", prefix: "b/" }]).permissions).toHaveLength(2);
   });
 
+  test("a grant in the environment that repeats one of the service's is a duplicate", () => {
+    const config = configWith({ service: { permissions: [{ grant: "sns", topicArn: TOPIC }] }, env: { services: { orders: { permissions: [{ grant: "sns", topicArn: TOPIC }] } } } });
+    expect(problemsOf(config)).toEqual([`${SVC}: permissions[1] = "${TOPIC}": grants the same resource as permissions[0]; give each resource one grant`]);
+  });
+
   test("an environment override is checked as that environment resolves it", () => {
     const config = configWith({ env: { services: { orders: { permissions: [{ grant: "sns", topicArn: arn("sns", "t", "us-east-1") }] } } } });
     expect(problemsOf(config)).toEqual([expect.stringContaining(`${SVC}: permissions[0].topicArn = "${arn("sns", "t", "us-east-1")}": is in region us-east-1`)]);
@@ -269,7 +274,8 @@ describe("properties", () => {
       fc.property(grant, fc.nat({ max: 99 }), (g, n) => {
         const statements = grantStatements(g, n + 1);
         expect(statements.length).toBeGreaterThan(0);
-        const base = ("bucketArn" in g ? g.bucketArn : "tableArn" in g ? g.tableArn : "queueArn" in g ? g.queueArn : "topicArn" in g ? g.topicArn : "parameterArn" in g ? g.parameterArn.replace(/\/\*$/, "") : "secretArn" in g ? g.secretArn : g.keyArn) as string;
+        // The ARN the grant names, without the S3 prefix or SSM path wildcard that narrow it.
+        const base = g.grant === "s3" ? g.bucketArn : grantResource(g).replace(/\/\*$/, "");
         for (const s of statements) {
           for (const a of s.actions) expect(actionProblem(a)).toBeUndefined();
           for (const r of s.resources) {

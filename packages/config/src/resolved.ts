@@ -38,7 +38,7 @@ export interface ResolvedService {
   readonly routing: RoutingConfig | undefined;
   /** How a deploy replaces the tasks (every number filled in); workers never shift traffic. */
   readonly deployment: ResolvedDeployment;
-  /** What the task role grants: the environment's list, else the service's. */
+  /** What the task role grants: the service's list, then the environment's. */
   readonly permissions: readonly Grant[];
 }
 

@@ -181,5 +181,5 @@ export const GrantSchema = v.lazy((input: unknown): GrantSchema => {
   return typeof grant === "string" && Object.hasOwn(BY_KIND, grant) ? BY_KIND[grant as keyof typeof BY_KIND] : (unknownGrant(input) as unknown as GrantSchema);
 });
 
-/** A service's grants; an environment's list replaces the service's whole. */
+/** A service's grants; an environment's list is added to the service's. */
 export const PermissionsSchema = list(GrantSchema, 'a list of grants such as [{ grant: "s3", bucketArn: "arn:aws:s3:::uploads", access: "read" }]', 100);

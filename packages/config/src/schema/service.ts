@@ -195,8 +195,9 @@ export const serviceSettingsEntries = {
   deployment: v.optional(DeploymentSchema),
   /**
    * What the application may do in AWS: grants on existing resources by ARN, each expanded into
-   * the exact actions of its access level, in the task role only. An environment's list replaces
-   * the service's whole. @default [] (the task role grants nothing)
+   * the exact actions of its access level, in the task role only. An environment's list is added
+   * to the service's (resources of that environment's account go there). @default [] (the task
+   * role grants nothing)
    */
   permissions: v.optional(PermissionsSchema),
 };
