@@ -6,6 +6,7 @@ import { isTimeZone } from "../time-zones";
 import { QUOTAS } from "../quotas";
 import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
+import { NotificationsSchema } from "./operations";
 import { LOG_LEVELS, SERVICE_NAME, ServiceSettingsSchema } from "./service";
 
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,11}$/;
@@ -148,6 +149,11 @@ export const EnvironmentSchema = strictObject(
         "an object of raised AWS quotas",
       ),
     ),
+    /**
+     * Who is told when an alarm fires: the environment's alarm topic (SNS, encrypted with its own
+     * KMS key) and its subscriptions. @default - on, with no subscriptions (synth says so)
+     */
+    notifications: v.optional(NotificationsSchema),
     /** Per-service overrides, keyed by service name. @default {} */
     services: v.optional(
       dict(
