@@ -23,3 +23,9 @@ export const serviceLogGroupName = (project: string, environment: string, servic
 /** One repository per service and environment: environments may live in different accounts. */
 export const repositoryName = (project: string, environment: string, service: string): string =>
   `${project}/${environment}/${service}`;
+/** The environment's alarm topic (and its KMS key alias and Chatbot configuration). */
+export const alarmTopicName = (project: string, environment: string): string => `${project}-${environment}-alarms`;
+/** The environment's CloudWatch dashboard. */
+export const dashboardName = (project: string, environment: string): string => `${project}-${environment}`;
+/** Folder of the environment's saved Logs Insights queries (`/` makes folders in the console). */
+export const queryFolder = (project: string, environment: string): string => `${project}/${environment}`;

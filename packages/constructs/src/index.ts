@@ -19,3 +19,5 @@ export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
 export * from "./service/scheduled-task";
 export * from "./policy";
+export * from "./operations/alarm-topic";
+export * from "./operations/service-alarms";
