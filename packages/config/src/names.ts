@@ -6,6 +6,8 @@
 /** ALB and target group names: at most 32 characters, letters, digits and hyphens. */
 export const MAX_LB_NAME_LENGTH = 32;
 
+/** Stacks every environment has besides one per service: no service may take their names. */
+export const ENVIRONMENT_STACKS = ["network", "cluster", "operations"] as const;
 export const stackName = (environment: string, unit: string): string => `${environment}-${unit}`;
 export const albName = (project: string, environment: string): string => `${project}-${environment}`;
 export const targetGroupName = (project: string, environment: string, service: string): string =>

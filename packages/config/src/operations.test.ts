@@ -92,3 +92,11 @@ describe("alarm thresholds", () => {
     expect(lines).toHaveLength(3);
   });
 });
+
+describe("stack names", () => {
+  it.each(["network", "cluster", "operations"])("fails on a service named %s, whose stack would clash", (name) => {
+    expect(problemsOf(configWith({ service: { name } }))).toEqual([
+      `config: services[0].name = "${name}": names one of every environment's own stacks (<env>-${name}); not allowed: network, cluster, operations`,
+    ]);
+  });
+});
