@@ -21,3 +21,5 @@ export * from "./service/scheduled-task";
 export * from "./policy";
 export * from "./operations/alarm-topic";
 export * from "./operations/service-alarms";
+export * from "./operations/saved-queries";
+export * from "./operations/environment-dashboard";

@@ -1,4 +1,4 @@
-import { ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { errorLinesFilter, ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
 import { alternateTargetGroupName, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
 import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
 import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
@@ -23,6 +23,7 @@ export const IMAGE_DIGEST_PATTERN = "^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[a-z0-9._/-]
  * inputs always plan to no change and the pipeline never fights Terraform over the task definition.
  */
 export class ServiceStack extends PlatformStack {
+  public readonly service: ResolvedService;
   public readonly image: TerraformVariable;
   public readonly appVersion: TerraformVariable;
   public readonly workload: WebService | WorkerService | ScheduledTask;
@@ -35,6 +36,7 @@ export class ServiceStack extends PlatformStack {
     const env = props.environment;
     const svc = props.service;
     this.cluster = props.cluster;
+    this.service = svc;
     this.image = new TerraformVariable(this, "image", {
       type: "string",
       nullable: false,
@@ -116,6 +118,9 @@ export class ServiceStack extends PlatformStack {
     if (svc.deployment.reason && !(this.workload instanceof ScheduledTask)) suppressPolicy(this.workload.fargate.service, "BF-ECS-005", svc.deployment.reason);
     const topic = props.cluster.alarmTopic;
     const workload = this.workload;
+    // Workers count their error lines already (their deployment alarm); web services count them here,
+    // for the dashboard and the log-errors alarm, whether or not anyone is notified.
+    if (workload instanceof WebService) errorLinesFilter(this, `${env.name}-${svc.name}`, workload.fargate.task.logGroup);
     this.alarms =
       topic && !(workload instanceof ScheduledTask)
         ? new ServiceAlarms(this, "OperationalAlarms", {
@@ -132,7 +137,7 @@ export class ServiceStack extends PlatformStack {
               workload instanceof WebService
                 ? { loadBalancer: props.cluster.loadBalancer.loadBalancer, targetGroups: [workload.targetGroup, ...(workload.alternateTargetGroup ? [workload.alternateTargetGroup] : [])] }
                 : undefined,
-            logErrors: workload instanceof WebService ? { logGroup: workload.fargate.task.logGroup } : { existingFilter: true },
+            logErrors: { existingFilter: true },
           })
         : undefined;
     // Without a topic nobody hears of this service's trouble: allowed with a reason (BF-OPS-001).
