@@ -42,7 +42,7 @@ export class ClusterStack extends PlatformStack {
     this.repositories = repositories;
     const n = env.notifications;
     this.alarmTopic = n.enabled
-      ? new AlarmTopic(this, "AlarmTopic", { name: alarmTopicName(env.project, env.name), region: env.region, emails: n.emails, webhooks: n.webhooks, slack: n.slack })
+      ? new AlarmTopic(this, "AlarmTopic", { name: alarmTopicName(env.project, env.name), region: env.region, emails: n.emails, webhooks: n.webhooks, slack: n.slack, chatbotRoleName: `${env.name}-alarms-chatbot` })
       : undefined;
 
     const scheme = this.loadBalancer.https ? "https" : "http";

@@ -24,6 +24,8 @@ export interface AlarmTopicProps {
   readonly webhooks?: readonly string[];
   /** A Slack channel through AWS Chatbot. @default - none */
   readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+  /** Name of the role Chatbot relays with. @default - `<name>-chatbot` */
+  readonly chatbotRoleName?: string;
 }
 
 /** Short, stable construct ID part for a subscription: the endpoint is its identity, its position is not. */
@@ -112,7 +114,7 @@ export class AlarmTopic extends Construct {
       const trust = new DataAwsIamPolicyDocument(this, "ChatbotTrust", {
         statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
       });
-      const role = new IamRole(this, "ChatbotRole", { name: `${props.name}-chatbot`, assumeRolePolicy: trust.json });
+      const role = new IamRole(this, "ChatbotRole", { name: props.chatbotRoleName ?? `${props.name}-chatbot`, assumeRolePolicy: trust.json });
       this.chatbot = new ChatbotSlackChannelConfiguration(this, "Slack", {
         configurationName: props.name,
         iamRoleArn: role.arn,
