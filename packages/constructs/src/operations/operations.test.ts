@@ -118,10 +118,10 @@ describe("EnvironmentDashboard", () => {
         }),
       };
     });
-    const body = JSON.parse(tf.of(dash.dashboard).dashboard_body as string) as { widgets: { type: string; properties: { title?: string; markdown?: string; metrics?: unknown[][] } }[] };
+    const body = JSON.parse(tf.of(dash.dashboard).dashboard_body as string) as { widgets: { type: string; x: number; y: number; width: number; height: number; properties: { title?: string; markdown?: string; metrics?: unknown[][] } }[] };
     expect(body.widgets.map((w) => w.properties.title ?? w.type)).toEqual(["text", "ALB requests", "ALB 5xx", "ALB latency", "mailer: tasks (max 3)", "mailer: CPU and memory (%)", "mailer: error log lines"]);
     expect(body.widgets[0]!.properties.markdown).toBe("## t\n[runbook](https://example.com/runbook)");
     expect(body.widgets[4]!.properties.metrics![0]).toEqual(["AWS/ECS", "CPUUtilization", "ClusterName", "t-cluster", "ServiceName", "mailer", { stat: "SampleCount", label: "running (tasks reporting)" }]);
-    expect(dash.widgets.map((w) => [w.type, w.x, w.y, w.width, w.height])).toEqual(body.widgets.map((w) => [w.type, (w as never as { x: number }).x, (w as never as { y: number }).y, (w as never as { width: number }).width, (w as never as { height: number }).height]));
+    expect(dash.widgets.map((w) => [w.type, w.x, w.y, w.width, w.height])).toEqual(body.widgets.map((w) => [w.type, w.x, w.y, w.width, w.height]));
   });
 });
