@@ -1,3 +1,4 @@
+import { ALARM_DEFAULTS } from "./operations";
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig, selectedEnvironments } from "./load";
 import { defaultConfig } from "./platform";
@@ -84,6 +85,7 @@ describe("the shipped configuration", () => {
       routing: { priority: 100, pathPatterns: ["/*"] },
       deployment: { strategy: "rolling", setIn: "default" },
       permissions: [],
+      alarms: ALARM_DEFAULTS,
     });
   });
 

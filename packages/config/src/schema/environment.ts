@@ -119,6 +119,11 @@ export const EnvironmentSchema = strictObject(
     /** Default for ECS Exec. @default false */
     enableExec: v.optional(bool()),
     /**
+     * Who is told when an alarm fires: the environment's alarm topic (SNS, encrypted with its own
+     * KMS key) and its subscriptions. @default - on, with no subscriptions (synth says so)
+     */
+    notifications: v.optional(NotificationsSchema),
+    /**
      * How deploys replace the services' tasks, unless a service says otherwise.
      * @default - by policy tier: prod canary 10 % for 5 minutes then all, bake 10 minutes; staging
      * linear 25 % a minute, bake 5 minutes; dev rolling
@@ -149,11 +154,6 @@ export const EnvironmentSchema = strictObject(
         "an object of raised AWS quotas",
       ),
     ),
-    /**
-     * Who is told when an alarm fires: the environment's alarm topic (SNS, encrypted with its own
-     * KMS key) and its subscriptions. @default - on, with no subscriptions (synth says so)
-     */
-    notifications: v.optional(NotificationsSchema),
     /** Per-service overrides, keyed by service name. @default {} */
     services: v.optional(
       dict(
