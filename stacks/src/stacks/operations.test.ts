@@ -3,6 +3,8 @@
 import { defaultConfig, type PlatformConfig } from "@bun-fargate/config";
 import { LOG_QUERIES } from "@bun-fargate/config/log-queries";
 import type { PolicyFinding } from "@bun-fargate/constructs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildApp } from "../app";
 import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
 
@@ -120,6 +122,16 @@ describe("service alarms (service stacks)", () => {
     expect(resources(mailer, "aws_cloudwatch_log_metric_filter").map((f) => f.name)).toEqual(["prod-mailer-errors"]);
     expect(alarmsOf(mailer)["prod-mailer-alert-log-errors"]).toMatchObject({ metric_name: "prod-mailer-errors", threshold: 5, evaluation_periods: 3 });
     expect(Object.keys(alarmsOf(stackOf("prod", "nightly"))).filter((n) => n.includes("-alert-"))).toEqual([]);
+  });
+
+  test("every alarm that notifies has its section in the runbook", () => {
+    const runbook = readFileSync(join(__dirname, "../../../docs/operations.md"), "utf8");
+    const sections = new Set([...runbook.matchAll(/^## (\S+)$/gm)].map((m) => m[1]));
+    const whats = new Set(
+      environments.flatMap((e) => e.services.flatMap((s) => Object.keys(alarmsOf(synth(s))).filter((n) => n.includes("-alert-")).map((n) => n.split("-alert-")[1]))),
+    );
+    expect(whats.size).toBe(6);
+    expect([...whats].filter((w) => !sections.has(w))).toEqual([]);
   });
 
   test("notify() is the seam a service stack's own alarms use to reach the topic", () => {
