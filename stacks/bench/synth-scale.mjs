@@ -5,14 +5,16 @@
 // fit over every run, CPU and memory = fixed + slope x stacks.
 //
 // --base <git ref> also runs that commit's tree (extracted with git archive, given this
-// install's node_modules) alternately with this one and prints the two side by side; each
-// configuration's output must hash the same in both (every cdk.tf.json byte for byte, and
-// manifest.json without the annotations' stack traces, which name files and lines of the bundle).
+// install's node_modules) alternately with this one and prints the two side by side; --head <ref>
+// runs a commit in place of the working tree. The output of each configuration (every
+// cdk.tf.json byte for byte, and manifest.json without the annotations' stack traces, which name
+// files and lines of the bundle) must be the same in every run of a tree; between the trees the
+// bench says whether it is, and --same makes a difference fatal (for changes meant to keep it).
 //
-// Usage: pnpm bench:synth --scale [--base <ref>] [--rounds 1] [--grid 1,10,30,100x3+1,10,30x10]
+// Usage: pnpm bench:synth --scale [--base <ref>] [--head <ref>] [--same] [--rounds 1] [--grid 1,10,30,100x3+1,10,30x10]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -23,6 +25,8 @@ const arg = (name, fallback) => {
 };
 const rounds = Number(arg("--rounds", "1"));
 const base = arg("--base", undefined);
+const head = arg("--head", undefined);
+const same = process.argv.includes("--same");
 const grid = arg("--grid", "1,10,30,100x3+1,10,30x10")
   .split("+")
   .flatMap((part) => {
@@ -33,8 +37,8 @@ if (!existsSync("/usr/bin/time")) throw new Error("bench:synth --scale needs GNU
 const work = mkdtempSync(join(tmpdir(), "bench-synth-scale-"));
 
 /** A commit's tree beside this one, running on this install's packages (the workspace's own from the copy). */
-function extract(ref) {
-  const dir = join(work, "base");
+function extract(ref, name) {
+  const dir = join(work, name);
   mkdirSync(dir);
   const tar = spawnSync("bash", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${dir}"`], { encoding: "utf8" });
   if (tar.status !== 0) throw new Error(`git archive ${ref} failed: ${tar.stderr}`);
@@ -56,12 +60,12 @@ function extract(ref) {
   symlinkSync(realpathSync(join(root, "stacks", "node_modules", ".bin", "bun")), join(dir, "stacks", "node_modules", ".bin", "bun"));
   // Its own generated configuration, so that both trees synthesize the same one.
   mkdirSync(join(dir, "stacks", "bench"), { recursive: true });
-  symlinkSync(join(root, "stacks", "bench", "scaled-config.ts"), join(dir, "stacks", "bench", "scaled-config.local.ts"));
+  copyFileSync(join(root, "stacks", "bench", "scaled-config.ts"), join(dir, "stacks", "bench", "scaled-config.local.ts"));
   return dir;
 }
 
-const trees = [{ name: "this tree", dir: root, config: "stacks/bench/scaled-config.ts" }];
-if (base) trees.unshift({ name: `base ${base}`, dir: extract(base), config: "stacks/bench/scaled-config.local.ts" });
+const trees = [head ? { name: head, dir: extract(head, "head"), config: "stacks/bench/scaled-config.local.ts" } : { name: "this tree", dir: root, config: "stacks/bench/scaled-config.ts" }];
+if (base) trees.unshift({ name: base, dir: extract(base, "base"), config: "stacks/bench/scaled-config.local.ts" });
 
 function synth(tree, { services, environments }, out) {
   const bun = join(tree.dir, "stacks", "node_modules", ".bin", "bun");
@@ -112,9 +116,11 @@ try {
       }
     }
   }
+  const differing = [];
   for (const row of rows) {
-    const hashes = new Set(row.runs.flatMap((runs) => runs.map((r) => r.hash)));
-    if (hashes.size !== 1) throw new Error(`${row.services} services x ${row.environments} environments: the output differs between runs or trees`);
+    const what = `${row.services} services x ${row.environments} environments`;
+    for (const [k, runs] of row.runs.entries()) if (new Set(runs.map((r) => r.hash)).size !== 1) throw new Error(`${what}: ${trees[k].name} wrote different output in different runs`);
+    if (new Set(row.runs.map((runs) => runs[0].hash)).size !== 1) differing.push(what);
   }
   console.log(`\nSynth of N web services in E environments (pnpm synth, bundle built), median of ${rounds}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 16)} UTC`);
   const head = ["N", "E", "stacks", ...trees.flatMap((t) => [`CPU ms (${t.name})`, `peak MiB (${t.name})`])];
@@ -129,7 +135,12 @@ try {
     const mem = fit(rows.map((r) => ({ x: r.runs[k][0].stacks, y: median(r.runs[k].map((x) => x.rssMiB)) })));
     console.log(`${t.name.padEnd(24)} CPU ${cpu.slope.toFixed(2)} ms/stack + ${(cpu.fixed / 1000).toFixed(2)} s; peak RSS ${mem.slope.toFixed(3)} MiB/stack + ${mem.fixed.toFixed(0)} MiB`);
   }
-  console.log(`output: the same in every run${base ? " and in both trees" : ""} (${rows.length} configurations)`);
+  if (!base) console.log(`output: the same in every run (${rows.length} configurations)`);
+  else if (differing.length === 0) console.log(`output: the same in every run and in both trees, all ${rows.length} configurations`);
+  else {
+    console.log(`output: differs between the trees in ${differing.length} of ${rows.length} configurations (${differing.join(", ")})`);
+    if (same) process.exitCode = 1;
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
