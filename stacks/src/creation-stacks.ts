@@ -3,15 +3,18 @@
  * `Error.stackTraceLimit` lifted to infinity), and nothing reads those traces unless a token fails
  * to resolve. At 100 services that is over half of synth's memory (measured by `pnpm bench:synth`).
  * `skipCreationStacks` makes `Error.captureStackTrace` a no-op for exactly those captures: a plain
- * object captured below cdktf's own `captureStackTrace` helper. Errors keep their stacks, and so do
+ * object captured below cdktf's own helper. Errors keep their stacks, and so do
  * annotations (constructs captures below `addMetadata`), which the manifest records; the written
  * files are byte for byte the same (`creation-stacks.test.ts`, `pnpm bench:synth`).
  */
 
 type Capture = (target: object, below?: (...args: never[]) => unknown) => void;
 
-/** cdktf's helper (the bundler may suffix a number to keep it apart from constructs' copy). */
-const TOKEN_HELPER = /^captureStackTrace\d*$/;
+/**
+ * The helper tokens capture below: cdktf's `captureStackTrace`, CDK Terrain's `captureCreationStack`
+ * (the bundler may suffix a number to keep a name apart from constructs' copy).
+ */
+const TOKEN_HELPER = /^capture(?:StackTrace|CreationStack)\d*$/;
 
 const original: Capture = Error.captureStackTrace.bind(Error);
 

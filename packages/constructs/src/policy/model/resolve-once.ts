@@ -9,7 +9,9 @@ type Json = Record<string, unknown>;
  * quarter of synth. The JSON the checks read is handed to that write instead, once, when nothing
  * can have changed in between:
  * - it was resolved after the app's last `prepareStack` (cross-stack references add outputs and
- *   remote-state data sources to stacks then), which `app.synth()` runs before any stack is written;
+ *   remote-state data sources to stacks then), which `app.synth()` runs before any stack is written
+ *   (a synthesizer that prepares its stack itself, as CDK Terrain's does outside `app.synth()`,
+ *   makes the JSON stale);
  * - every aspect in the stack is a policy check (another aspect could change the stack after the
  *   checks) and no construct has custom synthesis;
  * - no check recorded a suppression in the stack (`invalidate`): that is an override, and it
@@ -52,7 +54,7 @@ export function invalidate(stack: TerraformStack): void {
 export function reuseForWrite(stack: TerraformStack): void {
   if (hooked.has(stack)) return;
   hooked.add(stack);
-  const proto = Object.getPrototypeOf(stack) as { toTerraform(): unknown; prepareStack(): void };
+  const proto = Object.getPrototypeOf(stack) as { toTerraform(): unknown };
   Object.defineProperty(stack, "toTerraform", {
     configurable: true,
     writable: true,
@@ -62,14 +64,19 @@ export function reuseForWrite(stack: TerraformStack): void {
       return kept && kept.generation === generationOf(this) ? kept.json : proto.toTerraform.call(this);
     },
   });
-  Object.defineProperty(stack, "prepareStack", {
-    configurable: true,
-    writable: true,
-    value: function prepareStack(this: TerraformStack): void {
-      generations.set(this.node.root, generationOf(this) + 1);
-      proto.prepareStack.call(this);
-    },
-  });
+  // CDK Terrain also runs the preparing resolve alone (Testing.synth), under its own name.
+  for (const name of ["prepareStack", "_runPreparingResolve"] as const) {
+    const method = (proto as unknown as Record<string, unknown>)[name];
+    if (typeof method !== "function") continue;
+    Object.defineProperty(stack, name, {
+      configurable: true,
+      writable: true,
+      value: function prepare(this: TerraformStack, ...args: unknown[]): unknown {
+        generations.set(this.node.root, generationOf(this) + 1);
+        return (method as (...a: unknown[]) => unknown).apply(this, args);
+      },
+    });
+  }
 }
 
 const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
