@@ -8,6 +8,7 @@ import { Annotations, Lazy, TerraformStack, Testing } from "cdktf";
 import { restoreCreationStacks, skipCreationStacks } from "./creation-stacks";
 import { buildApp } from "./app";
 import { synthEveryStack } from "./synth-every-stack";
+import { config as scaledConfig } from "../bench/scaled-config";
 import { AWS_PROFILE } from "./testing";
 
 const root = resolve(__dirname, "../..");
@@ -82,12 +83,15 @@ describe("pnpm synth writes the same bytes with and without the savings", () => 
     expect(outs[0]!.get("/stacks/prod-web000/cdk.tf.json")).toContain("policy_suppressions");
   }, 60_000);
 
-  test("the checks' resolution: every stack of the shipped app is written as a fresh resolution of it gives", () => {
-    const outdir = join(work, "in-process");
-    const { app, environments } = buildApp({ profile: AWS_PROFILE, outdir });
+  test.each([
+    ["the shipped app", undefined, 9],
+    ["the benchmark's 10 web services in 3 environments (prod's carry a suppression)", scaledConfig, 36],
+  ])("the checks' resolution: every stack of %s is written as a fresh resolution of it gives", (_, config, count) => {
+    const outdir = join(work, `in-process-${count}`);
+    const { app, environments } = buildApp({ profile: AWS_PROFILE, outdir, config });
     synthEveryStack(app);
     const stacks = environments.flatMap((e) => [e.network, e.cluster, ...e.services]);
-    expect(stacks).toHaveLength(9);
+    expect(stacks).toHaveLength(count);
     for (const stack of stacks) {
       const written: unknown = JSON.parse(readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
       expect(written).toEqual(JSON.parse(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack))));
