@@ -6,10 +6,16 @@
 //             puts in cdktf.json ("app": "npx ts-node main.ts").
 // Prints median wall time and peak RSS of each, the ratio, checks both wrote the same JSON, and
 // times the jest suites of stacks/ and packages/. Usage: pnpm bench:synth [rounds=3]
+// `pnpm bench:synth --scale` measures synth as services grow instead (synth-scale.mjs).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
+if (process.argv.includes("--scale")) {
+  await import("./synth-scale.mjs");
+  process.exit();
+}
 
 const root = resolve(import.meta.dirname, "../..");
 const stacksDir = join(root, "stacks");

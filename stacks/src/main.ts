@@ -5,6 +5,10 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PlatformConfig } from "@bun-fargate/config";
 import type { PolicyFinding } from "@bun-fargate/constructs";
+import { skipCreationStacks } from "./creation-stacks";
+
+// Before any construct exists: cdktf would record a stack trace for every token (see creation-stacks.ts).
+skipCreationStacks();
 
 /** The repository root: source folders and BF_CONFIG paths are relative to it. Synth runs from there, or below it. */
 function repositoryRoot(): string {

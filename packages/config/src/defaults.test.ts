@@ -1,3 +1,4 @@
+import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { ALARM_DEFAULTS } from "./operations";
 import { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
 import { loadConfig } from "./load";
@@ -36,6 +37,8 @@ describe("service defaults", () => {
       minTasks: 1,
       maxTasks: 2,
       desiredTasks: 1,
+      requestsPerTaskPerMinute: DEFAULT_REQUESTS_PER_TASK_PER_MINUTE,
+      cpuTargetPercent: DEFAULT_WEB_CPU_TARGET_PERCENT,
       spotShare: 0.25,
       environment: {},
       secrets: {},

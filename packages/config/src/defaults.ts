@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { deploymentFor, TIER_DEPLOYMENTS } from "./deployment";
 import { DeploymentSchema } from "./schema/deployment";
 import { resolveAlarms, resolveNotifications } from "./operations";
@@ -37,6 +38,10 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     minTasks,
     maxTasks: o.maxTasks ?? svc.maxTasks ?? Math.max(2, minTasks),
     desiredTasks: o.desiredTasks ?? svc.desiredTasks ?? minTasks,
+    // Defaults only where the kind scales on them; a value set anywhere else is kept, for validation to name.
+    requestsPerTaskPerMinute: o.requestsPerTaskPerMinute ?? svc.requestsPerTaskPerMinute ?? (svc.kind === "web" ? DEFAULT_REQUESTS_PER_TASK_PER_MINUTE : undefined),
+    cpuTargetPercent:
+      o.cpuTargetPercent ?? svc.cpuTargetPercent ?? (svc.kind === "web" ? DEFAULT_WEB_CPU_TARGET_PERCENT : svc.kind === "worker" ? DEFAULT_CPU_TARGET_PERCENT : undefined),
     spotShare: o.spotShare ?? svc.spotShare ?? env.spotShare ?? 0,
     // Environment-level variables extend, not replace, the service's own.
     environment: { ...(svc.environment ?? {}), ...(o.environment ?? {}) },

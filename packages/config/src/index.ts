@@ -4,6 +4,7 @@ export * from "./errors";
 export * from "./fargate";
 export * from "./cidr";
 export * from "./names";
+export * from "./capacity";
 export { DEFAULT_CPU, DEFAULT_MEMORY_MIB, policyTierOf, resolveEnvironment, resolveService } from "./defaults";
 export { LOG_RETENTION_DAYS, EnvironmentSchema } from "./schema/environment";
 export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, ServiceSchema, ServiceSettingsSchema } from "./schema/service";

@@ -1,3 +1,4 @@
+import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { ALARM_DEFAULTS } from "./operations";
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig, selectedEnvironments } from "./load";
@@ -76,6 +77,8 @@ describe("the shipped configuration", () => {
       minTasks: 1,
       maxTasks: 4,
       desiredTasks: 1,
+      requestsPerTaskPerMinute: DEFAULT_REQUESTS_PER_TASK_PER_MINUTE,
+      cpuTargetPercent: DEFAULT_WEB_CPU_TARGET_PERCENT,
       spotShare: 1,
       environment: {},
       secrets: {},

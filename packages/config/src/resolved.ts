@@ -30,6 +30,10 @@ export interface ResolvedService {
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly desiredTasks: number;
+  /** The request-count target of a web service; undefined for other kinds unless set (which validation refuses). */
+  readonly requestsPerTaskPerMinute: number | undefined;
+  /** The CPU target; undefined for a scheduled service unless set (which validation refuses). */
+  readonly cpuTargetPercent: number | undefined;
   readonly spotShare: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, SecretRef>>;

@@ -1,9 +1,12 @@
 import type { Comparison } from "./cdk-default";
 import type { EnvironmentEstimate } from "./estimate";
+import { trafficLine, type TrafficModel } from "./traffic";
 
 export interface Report {
   readonly estimate: EnvironmentEstimate;
   readonly cdkDefault: Comparison;
+  /** The web services' tasks and the bill at a stated traffic level. @default - not modelled */
+  readonly traffic?: TrafficModel;
 }
 
 /** Targets for dev: the cheapest environment must stay cheap in absolute terms and next to the CDK default. */
@@ -48,6 +51,7 @@ export function formatTable(reports: readonly Report[], asOf: string): string {
     if (r.cdkDefault.note) out.push(`  ${r.cdkDefault.note}`);
     const target = targetLine(r);
     if (target) out.push(`  ${target.text}`);
+    if (r.traffic) out.push(`  ${trafficLine(r.traffic)}`);
     for (const note of e.notes) out.push(`  note: ${note}`);
     out.push("");
   }
@@ -69,6 +73,7 @@ export function formatMarkdown(reports: readonly Report[], asOf: string): string
     if (r.cdkDefault.note) out.push("", r.cdkDefault.note);
     const target = targetLine(r);
     if (target) out.push("", `${target.ok ? "✅" : "⚠️"} ${target.text}`);
+    if (r.traffic) out.push("", trafficLine(r.traffic));
     for (const note of e.notes) out.push("", `> ${note}`);
   }
   return out.join("\n") + "\n";

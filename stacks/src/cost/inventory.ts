@@ -32,6 +32,8 @@ export interface Workload {
   readonly publicIp: boolean;
   /** Behind a load balancer (for the AWS CDK comparison: one ALB per web service). */
   readonly web: boolean;
+  /** The target of its target-tracking policy on ALB requests per task per minute, if it has one. */
+  readonly requestsPerTaskPerMinute?: number;
 }
 
 /** A service's week under a wake/sleep pair of scheduled scaling actions. */
@@ -129,6 +131,20 @@ function scalableTargetOf(stack: StackJson, service: Resource): Resource | undef
     if (typeof id !== "string" || t.attrs.scalable_dimension !== "ecs:service:DesiredCount") return false;
     return id.includes(`aws_ecs_service.${service.name}.name}`) || (typeof name === "string" && id.endsWith(`/${name}`));
   });
+}
+
+/** The request-count target of the target-tracking policies on a scaling target (predefined, or summed over target groups). */
+function requestTargetOf(stack: StackJson, target: Resource): number | undefined {
+  const ref = `\${aws_appautoscaling_target.${target.name}.resource_id}`;
+  for (const policy of resources(stack, "aws_appautoscaling_policy")) {
+    if (policy.attrs.resource_id !== ref && policy.attrs.resource_id !== target.attrs.resource_id) continue;
+    const config = asRecord(policy.attrs.target_tracking_scaling_policy_configuration);
+    const predefined = asRecord(config?.predefined_metric_specification)?.predefined_metric_type;
+    const custom = asList<Json>(asRecord(config?.customized_metric_specification)?.metrics);
+    const counts = predefined === "ALBRequestCountPerTarget" || custom.some((m) => asRecord(asRecord(m.metric_stat)?.metric)?.metric_name === "RequestCountPerTarget");
+    if (counts) return numberOf(config?.target_value);
+  }
+  return undefined;
 }
 
 interface Bounds {
@@ -229,6 +245,7 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
         strategy: strategyOf(service.attrs.capacity_provider_strategy, service.attrs.launch_type) ?? clusterDefault,
         publicIp: network?.assign_public_ip === true,
         web: asList(service.attrs.load_balancer).length > 0,
+        ...(target && requestTargetOf(stack, target) !== undefined ? { requestsPerTaskPerMinute: requestTargetOf(stack, target) } : {}),
       });
     }
     for (const schedule of resources(stack, "aws_scheduler_schedule")) {

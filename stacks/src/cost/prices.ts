@@ -36,6 +36,8 @@ export interface Assumptions {
   readonly ecrGbPerRepository: number;
   readonly containerInsightsMetricsPerCluster: number;
   readonly containerInsightsMetricsPerService: number;
+  /** Requests a second each web service is assumed to receive, for the tasks autoscaling keeps. @default - not modelled */
+  readonly webRequestsPerSecond?: number;
 }
 
 export interface PriceTable {

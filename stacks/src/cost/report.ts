@@ -4,9 +4,13 @@ import type { Report } from "./format";
 import { inventories } from "./inventory";
 import { assumptionsFor, type PriceTable } from "./prices";
 import type { StackJson } from "./terraform-json";
+import { trafficModel } from "./traffic";
 
-/** One report per environment found in the synthesized stacks. */
-export function buildReports(stacks: readonly StackJson[], table: PriceTable): Report[] {
+/**
+ * One report per environment found in the synthesized stacks.
+ * @param requestsPerSecond the traffic level of the web services' line. @default - each environment's `webRequestsPerSecond` assumption
+ */
+export function buildReports(stacks: readonly StackJson[], table: PriceTable, requestsPerSecond?: number): Report[] {
   const envs = inventories(stacks, (env) => assumptionsFor(table, env).scheduledRunMinutes);
   const order = (name: string) => {
     const i = ["dev", "staging", "prod"].indexOf(name);
@@ -14,5 +18,8 @@ export function buildReports(stacks: readonly StackJson[], table: PriceTable): R
   };
   return [...envs]
     .sort((a, b) => order(a.name) - order(b.name))
-    .map((env) => ({ estimate: estimate(env, table, envs), cdkDefault: cdkDefault(env, table, envs) }));
+    .map((env) => {
+      const rps = requestsPerSecond ?? assumptionsFor(table, env.name).webRequestsPerSecond;
+      return { estimate: estimate(env, table, envs), cdkDefault: cdkDefault(env, table, envs), traffic: rps === undefined ? undefined : trafficModel(env, table, rps, envs) };
+    });
 }

@@ -87,7 +87,7 @@ export class ServiceStack extends PlatformStack {
       sizeReason: svc.sizeReason,
       permissions: svc.permissions,
     };
-    const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours };
+    const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours, cpuTargetPercent: svc.cpuTargetPercent };
 
     if (svc.kind === "web") {
       const web = new WebService(this, "Web", {
@@ -96,6 +96,7 @@ export class ServiceStack extends PlatformStack {
         loadBalancer: props.cluster.loadBalancer,
         targetGroupName: targetGroupName(env.project, env.name, svc.name),
         routing: svc.routing!,
+        requestsPerTaskPerMinute: svc.requestsPerTaskPerMinute,
         containerPort: svc.containerPort,
         healthCheckPath: svc.healthCheckPath,
         deployment: svc.deployment,

@@ -9,6 +9,7 @@ import { FARGATE_SIZES } from "../fargate";
 import { ENV } from "../runtime";
 import { scheduleProblem } from "../schedule";
 import { secretFinding } from "../secrets";
+import { CPU_TARGET_RANGE, REQUEST_TARGET_RANGE } from "../capacity";
 import { DeploymentSchema } from "./deployment";
 import { PermissionsSchema } from "./permissions";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
@@ -171,6 +172,23 @@ export const serviceSettingsEntries = {
   maxTasks: v.optional(int(0, 1000)),
   /** Tasks at first creation; autoscaling owns the count afterwards. @default minTasks */
   desiredTasks: v.optional(int(0, 1000)),
+  /**
+   * ALB requests per task per minute that autoscaling keeps a `web` service at (the
+   * ALBRequestCountPerTarget target). Measure your own routes and set it (README, "How a service
+   * scales"). @default 151500 (half the measured capacity of bun-api's heaviest route, 5,050 a second, x 60; packages/config/src/capacity.ts)
+   */
+  requestsPerTaskPerMinute: v.optional(
+    int(
+      REQUEST_TARGET_RANGE.min,
+      REQUEST_TARGET_RANGE.max,
+      `must be a whole number of requests per task per minute from ${REQUEST_TARGET_RANGE.min} to ${REQUEST_TARGET_RANGE.max} (1 to 60,000 a second)`,
+    ),
+  ),
+  /**
+   * Average CPU utilisation autoscaling keeps the tasks at. @default 85 for a `web` service (above
+   * the utilisation measured at its request target, so requests lead), 60 for a `worker`
+   */
+  cpuTargetPercent: v.optional(int(CPU_TARGET_RANGE.min, CPU_TARGET_RANGE.max, `must be a whole percentage from ${CPU_TARGET_RANGE.min} to ${CPU_TARGET_RANGE.max}`)),
   /**
    * Share of tasks on FARGATE_SPOT, 0 to 1 in steps of 0.01 (capacity provider weights are whole
    * percentages). Interrupted spot tasks are replaced; keep web services partly on demand in production.

@@ -1,6 +1,7 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AppView, type ResourceView } from "./model/app-view";
+import { invalidate, resolveForChecks, reuseForWrite } from "./model/resolve-once";
 import { RULES } from "./rules";
 import { label } from "./rules/common";
 import { suppressionOf } from "./suppress";
@@ -34,7 +35,7 @@ function appViewFor(stack: TerraformStack): AppView {
   const root = stack.node.root;
   let entry = views.get(root);
   if (!entry || entry.visited.has(stack.node.path)) {
-    entry = { view: new AppView(root), visited: new Set() };
+    entry = { view: new AppView(root, (s) => resolveForChecks(s, (aspect) => aspect instanceof PolicyAspect)), visited: new Set() };
     views.set(root, entry);
   }
   entry.visited.add(stack.node.path);
@@ -82,7 +83,7 @@ export class PolicyAspect implements IAspect {
     if (reason !== undefined) {
       const message = `[${rule.id}] suppressed on ${where} (${this.options.environment}): ${reason}`;
       Annotations.of(target).addInfo(message);
-      recordInJson(target, rule.id, reason);
+      if (recordInJson(target, rule.id, reason)) invalidate(stack);
       this.options.onFinding?.({ ruleId: rule.id, level: "suppressed", constructPath: target.node.path, address: resource.address, message, reason });
       return;
     }
@@ -95,12 +96,12 @@ export class PolicyAspect implements IAspect {
   }
 }
 
-/** Writes the reason beside the resource in cdk.tf.json; Terraform ignores `//` keys. */
-function recordInJson(construct: IConstruct, ruleId: string, reason: string): void {
+/** Writes the reason beside the resource in cdk.tf.json; Terraform ignores `//` keys. Returns whether it did. */
+function recordInJson(construct: IConstruct, ruleId: string, reason: string): boolean {
   const withOverride = construct as IConstruct & { addOverride?: (path: string, value: unknown) => void };
-  if (typeof withOverride.addOverride === "function" && !TerraformStack.isStack(construct)) {
-    withOverride.addOverride(`//.policy_suppressions.${ruleId}`, reason);
-  }
+  if (typeof withOverride.addOverride !== "function" || TerraformStack.isStack(construct)) return false;
+  withOverride.addOverride(`//.policy_suppressions.${ruleId}`, reason);
+  return true;
 }
 
 /**
@@ -113,6 +114,8 @@ function recordInJson(construct: IConstruct, ruleId: string, reason: string): vo
 export function applyPolicies(scope: IConstruct, options: PolicyOptions): PolicyAspect {
   const aspect = new PolicyAspect(options);
   Aspects.of(scope).add(aspect);
+  // The stack's write takes the JSON the checks resolved, when nothing can have changed it since.
+  for (const node of scope.node.findAll()) if (TerraformStack.isStack(node)) reuseForWrite(node);
   return aspect;
 }
 

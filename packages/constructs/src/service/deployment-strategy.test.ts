@@ -1,3 +1,4 @@
+import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE } from "@bun-fargate/config";
 import { build, platform, synth, workloadProps } from "../testing/fixtures";
 import type { DeploymentSettings } from "./deployment-strategy";
 import { WebService, type WebServiceProps } from "./web-service";
@@ -118,7 +119,7 @@ describe("WebService deployments", () => {
       const requests = policies.find((p) => !p.target_tracking_scaling_policy_configuration.predefined_metric_specification)!;
       const config = requests.target_tracking_scaling_policy_configuration;
       expect(config).not.toHaveProperty("predefined_metric_specification");
-      expect(config.target_value).toBe(1000);
+      expect(config.target_value).toBe(DEFAULT_REQUESTS_PER_TASK_PER_MINUTE);
       const metrics = config.customized_metric_specification.metrics as { id: string; expression?: string; metric_stat?: { stat: string; metric: { metric_name: string; dimensions: { name: string; value: string }[] } } }[];
       expect(metrics.map((m) => m.metric_stat?.metric.dimensions.find((d) => d.name === "TargetGroup")?.value ?? m.expression)).toEqual([
         tf.ref(svc.targetGroup, "arn_suffix"),

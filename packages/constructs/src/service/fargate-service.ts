@@ -3,7 +3,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { ActiveHours } from "@bun-fargate/config";
+import { DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT, type ActiveHours } from "@bun-fargate/config";
 import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -30,7 +30,10 @@ export interface FargateServiceProps extends FargateWorkloadProps {
     readonly dependsOn: readonly ITerraformDependable[];
     /** ALB request-count scaling label: `<alb arn suffix>/<target group arn suffix>`. */
     readonly requestLabel: string;
-    /** Requests per task per minute that autoscaling tracks. @default 1000 */
+    /**
+     * Requests per task per minute that autoscaling tracks.
+     * @default 151500 (DEFAULT_REQUESTS_PER_TASK_PER_MINUTE: half the measured capacity of a 0.25 vCPU task, packages/config/src/capacity.ts)
+     */
     readonly requestsPerTask?: number;
     /**
      * What ECS needs to move traffic itself (blue-green, canary, linear): the second target group,
@@ -52,6 +55,11 @@ export interface FargateServiceProps extends FargateWorkloadProps {
   readonly deploymentAlarmNames?: readonly string[];
   /** Run only in these hours; scale to zero outside them. @default - always */
   readonly activeHours?: ActiveHours;
+  /**
+   * Average CPU autoscaling keeps the tasks at.
+   * @default 85 behind a load balancer (requests lead; DEFAULT_WEB_CPU_TARGET_PERCENT), else 60
+   */
+  readonly cpuTargetPercent?: number;
 }
 
 /**
@@ -146,7 +154,10 @@ export class FargateService extends Construct {
       service: this.service,
       minTasks,
       maxTasks,
-      requestsPerTarget: lb ? { resourceLabel: lb.requestLabel, target: lb.requestsPerTask ?? 1000, targetGroups: alternate?.requestDimensions } : undefined,
+      cpuTargetPercent: props.cpuTargetPercent ?? (lb ? DEFAULT_WEB_CPU_TARGET_PERCENT : DEFAULT_CPU_TARGET_PERCENT),
+      requestsPerTarget: lb
+        ? { resourceLabel: lb.requestLabel, target: lb.requestsPerTask ?? DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, targetGroups: alternate?.requestDimensions }
+        : undefined,
       activeHours: props.activeHours,
     });
   }

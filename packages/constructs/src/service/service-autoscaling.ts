@@ -49,6 +49,10 @@ export class ServiceAutoscaling extends Construct {
     for (const [field, value] of [["cpuTargetPercent", cpu], ["memoryTargetPercent", memory]] as const) {
       if (value < 10 || value > 95) throw new Error(`ServiceAutoscaling: ${field} ${value} must be between 10 and 95`);
     }
+    const requestTarget = props.requestsPerTarget?.target;
+    if (requestTarget !== undefined && !(requestTarget >= 1)) {
+      throw new Error(`ServiceAutoscaling: requestsPerTarget.target ${requestTarget} must be at least 1 request per task per minute`);
+    }
     this.target = new AppautoscalingTarget(this, "Target", {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",

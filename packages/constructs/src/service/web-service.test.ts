@@ -1,3 +1,4 @@
+import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "@bun-fargate/config";
 import { build, platform, synth, workloadProps, type PlatformOptions } from "../testing/fixtures";
 import { DeploymentAlarms } from "./deployment-alarms";
 import { WebService, type WebServiceProps } from "./web-service";
@@ -120,13 +121,13 @@ describe("WebService", () => {
       expect(egress[0]).not.toHaveProperty("cidr_ipv4");
     });
 
-    test("autoscaling also tracks 1000 ALB requests per task on this target group", () => {
+    test("autoscaling also tracks the measured default of ALB requests per task on this target group", () => {
       const policies = tf.resources("aws_appautoscaling_policy");
       const types = policies.map((p) => p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type).sort();
       expect(types).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
       const requests = policies.find((p) => p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type === "ALBRequestCountPerTarget")!;
       expect(requests.target_tracking_scaling_policy_configuration).toMatchObject({
-        target_value: 1000,
+        target_value: DEFAULT_REQUESTS_PER_TASK_PER_MINUTE,
         scale_out_cooldown: 60,
         scale_in_cooldown: 300,
         predefined_metric_specification: { resource_label: `${tf.ref(loadBalancer.loadBalancer, "arn_suffix")}/${tf.ref(svc.targetGroup, "arn_suffix")}` },
@@ -178,6 +179,25 @@ describe("WebService", () => {
   test("targetGroupName names the target group", () => {
     const { tf, svc } = web({ targetGroupName: "bunfg-prod-api" });
     expect(tf.of(svc.targetGroup).name).toBe("bunfg-prod-api");
+  });
+
+  describe("scaling targets", () => {
+    const targets = (props: Partial<WebServiceProps>) => {
+      const { tf } = web(props);
+      return Object.fromEntries(
+        tf
+          .resources("aws_appautoscaling_policy")
+          .map((p) => [p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p.target_tracking_scaling_policy_configuration.target_value]),
+      );
+    };
+
+    test("defaults: requests at the measured default, CPU above the utilisation measured there", () => {
+      expect(targets({})).toMatchObject({ ALBRequestCountPerTarget: DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, ECSServiceAverageCPUUtilization: DEFAULT_WEB_CPU_TARGET_PERCENT });
+    });
+
+    test("requestsPerTaskPerMinute and cpuTargetPercent: the policies track the given values", () => {
+      expect(targets({ requestsPerTaskPerMinute: 42_000, cpuTargetPercent: 70 })).toMatchObject({ ALBRequestCountPerTarget: 42_000, ECSServiceAverageCPUUtilization: 70 });
+    });
   });
 
   describe("routing", () => {

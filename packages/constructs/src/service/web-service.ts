@@ -31,6 +31,10 @@ export interface WebServiceProps extends FargateWorkloadProps {
   readonly maxTasks?: number;
   /** @default minTasks */
   readonly desiredTasks?: number;
+  /** ALB requests per task per minute that autoscaling tracks. @default 151500 (see FargateServiceProps) */
+  readonly requestsPerTaskPerMinute?: number;
+  /** Average CPU autoscaling keeps the tasks at. @default 85 */
+  readonly cpuTargetPercent?: number;
   /**
    * How a deploy replaces the tasks. Anything but rolling adds a second target group, a test
    * listener rule and the role ECS moves traffic with.
@@ -133,6 +137,7 @@ export class WebService extends Construct {
         // The role's permissions exist before ECS first uses them, and outlive the service on destroy.
         dependsOn: shift ? [this.listenerRule, shift.testListenerRule, shift.rolePolicy] : [this.listenerRule],
         requestLabel: `${lbSuffix}/${this.targetGroup.arnSuffix}`,
+        requestsPerTask: props.requestsPerTaskPerMinute,
         alternate:
           shift && alternate
             ? {

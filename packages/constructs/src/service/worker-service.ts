@@ -11,6 +11,8 @@ export interface WorkerServiceProps extends FargateWorkloadProps {
   readonly maxTasks?: number;
   /** @default minTasks */
   readonly desiredTasks?: number;
+  /** Average CPU autoscaling keeps the tasks at. @default 60 */
+  readonly cpuTargetPercent?: number;
   /**
    * How a deploy replaces the tasks: "rolling", or "blue-green" (a full new revision runs beside
    * the old one for bakeTimeMinutes while its error alarm is watched). @default { strategy: "rolling" }

@@ -21,7 +21,7 @@ export interface ResourceView {
   readonly attrs: Readonly<Record<string, unknown>>;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export class StackView {
   private readonly resourcesByType = new Map<string, ResourceView[]>();
@@ -60,10 +60,11 @@ export class StackView {
     this.outputs = outputs;
   }
 
-  static fromStack(stack: TerraformStack): StackView {
+  /** @param resolve how the stack becomes JSON. @default - `stack.toTerraform()` */
+  static fromStack(stack: TerraformStack, resolve: (stack: TerraformStack) => Json = (s) => s.toTerraform() as Json): StackView {
     const byPath = new Map<string, IConstruct>();
     for (const node of stack.node.findAll()) byPath.set(node.node.path, node);
-    return new StackView(stack.node.id, stack.toTerraform() as Json, byPath);
+    return new StackView(stack.node.id, resolve(stack), byPath);
   }
 
   resources(type: string): readonly ResourceView[] {
@@ -95,7 +96,11 @@ export class AppView {
   private readonly views = new Map<string, StackView>();
   private readonly memos = new Map<string, unknown>();
 
-  constructor(scope: IConstruct) {
+  /** @param resolve how each stack becomes JSON. @default - `stack.toTerraform()` */
+  constructor(
+    scope: IConstruct,
+    private readonly resolve?: (stack: TerraformStack) => Json,
+  ) {
     for (const node of scope.node.root.node.findAll()) {
       if (TerraformStack.isStack(node)) this.stacks.set(node.node.id, node);
     }
@@ -106,7 +111,7 @@ export class AppView {
     if (!view) {
       const stack = this.stacks.get(name);
       if (!stack) return undefined;
-      view = StackView.fromStack(stack);
+      view = StackView.fromStack(stack, this.resolve);
       this.views.set(name, view);
     }
     return view;
