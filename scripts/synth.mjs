@@ -87,9 +87,52 @@ if (result.status !== 0) {
   console.error(`synth failed (exit ${result.status ?? result.signal}); ${out} was left as it was.`);
   process.exit(1);
 }
+const before = subscriptionsIn(out);
 if (existsSync(out)) renameSync(out, old);
 renameSync(next, out);
 rmSync(old, { recursive: true, force: true });
 const stacks = readdirSync(join(out, "stacks")).sort();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 console.log(`Synthesized ${stacks.length} stacks into ${out} in ${ms.toFixed(0)} ms: ${stacks.join(", ")}`);
+for (const line of subscriptionNotices(before, subscriptionsIn(out))) console.log(line);
+
+/**
+ * Per stack, the alarm topics and the email subscriptions of each, read from synthesized JSON
+ * (`undefined` when there is no earlier output to compare with).
+ */
+function subscriptionsIn(dir) {
+  const stacksDir = join(dir, "stacks");
+  if (!existsSync(stacksDir)) return undefined;
+  const found = new Map();
+  for (const stack of readdirSync(stacksDir)) {
+    let json;
+    try {
+      json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8"));
+    } catch {
+      continue;
+    }
+    const topics = Object.keys(json.resource?.aws_sns_topic ?? {});
+    if (topics.length === 0) continue;
+    const subscriptions = Object.values(json.resource?.aws_sns_topic_subscription ?? {});
+    const chatbot = Object.keys(json.resource?.aws_chatbot_slack_channel_configuration ?? {}).length;
+    found.set(stack, { emails: subscriptions.filter((s) => s.protocol === "email").map((s) => s.endpoint), others: subscriptions.length + chatbot });
+  }
+  return found;
+}
+
+/** Email subscriptions new since the last synth here must be confirmed; a topic nobody hears is said too. */
+function subscriptionNotices(before, after) {
+  const lines = [];
+  for (const [stack, now] of after ?? []) {
+    const old = new Set(before?.get(stack)?.emails ?? []);
+    const added = now.emails.filter((e) => !old.has(e));
+    if (added.length > 0) {
+      lines.push(
+        `notice: ${stack}: ${added.length} new email subscription(s) to the alarm topic (${added.join(", ")}): after the deploy SNS mails each ` +
+          "address a confirmation link; nothing reaches it until that link is opened (the link is valid for 3 days).",
+      );
+    }
+    if (now.others === 0) lines.push(`notice: ${stack}: the alarm topic has no subscriptions, so its alarms reach nobody (set notifications.emails, webhooks or slack in environments.ts).`);
+  }
+  return lines;
+}

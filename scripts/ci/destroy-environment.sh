@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Destroys a non-production environment: service stacks, then the images in its repositories
+# Destroys a non-production environment: the operations stack (dashboard, saved queries), the service stacks, then the images in its repositories
 # (ECR refuses to delete a repository that holds any), then the cluster and network stacks.
 # The state bucket and deploy roles (bootstrap) stay.
 # Usage: destroy-environment.sh <target.json>   (from the repository root, after the synth)
@@ -14,6 +14,10 @@ fi
 registry=$(jq -r '.registry' "$target")
 # Destroy plans still need a value for the required image variable; any valid digest will do.
 placeholder="sha256:$(printf '0%.0s' {1..64})"
+
+for stack in $(jq -r '.operationsStacks | reverse | .[]' "$target"); do
+  pnpm exec cdktf destroy "$stack" --skip-synth --auto-approve --ignore-missing-stack-dependencies
+done
 
 for row in $(jq -r '.services | reverse | .[] | "\(.stack),\(.repository)"' "$target"); do
   stack=${row%%,*} repo=${row#*,}

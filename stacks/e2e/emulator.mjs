@@ -2,6 +2,7 @@
 // fills the gaps listed in README.md ("Emulator gaps") and nothing else. The stacks' provider talks
 // to the proxy's URL; every request the proxy does not fill is forwarded to moto unchanged.
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { openSync } from "node:fs";
 import { decodeCbor, encodeCbor, loadCborModels, toJsonValue } from "./cbor.mjs";
 import http from "node:http";
@@ -40,7 +41,7 @@ async function waitForMoto(url, child, deadlineMs) {
  * body (a JSON string), or undefined to forward the request to moto. `forward()` forwards it and
  * returns moto's { status, body }. Every call is counted in `gapCalls` so the run can report them.
  */
-function gapFillers() {
+function gapFillers(queryDefinitions) {
   const ecsTarget = "AmazonEC2ContainerServiceV20141113";
   // ECS: moto 5.2.5 has no ListServiceDeployments / DescribeServiceDeployments. Since provider 6.4
   // (so in 6.25.0 too), aws_ecs_service with wait_for_steady_state finds the service deployment of
@@ -144,6 +145,31 @@ function gapFillers() {
     },
   };
 
+  // CloudWatch Logs: moto 5.2.5 has no PutQueryDefinition / DescribeQueryDefinitions /
+  // DeleteQueryDefinition (aws_cloudwatch_query_definition). Keep the definitions here, with AWS's
+  // semantics: put without an ID creates one (a new UUID), with an ID replaces it; describe filters
+  // by name prefix; delete of an unknown ID is ResourceNotFoundException.
+  const logsTarget = "Logs_20140328";
+  const notFound = (message) => ({ status: 400, body: JSON.stringify({ __type: "ResourceNotFoundException", message }) });
+  const logs = {
+    [`${logsTarget}.PutQueryDefinition`]: async (req) => {
+      if (!req.name || !req.queryString) return { status: 400, body: JSON.stringify({ __type: "InvalidParameterException", message: "name and queryString are required" }) };
+      const id = req.queryDefinitionId ?? randomUUID();
+      if (req.queryDefinitionId && !queryDefinitions.has(id)) return notFound(`query definition ${id} does not exist`);
+      queryDefinitions.set(id, { queryDefinitionId: id, name: req.name, queryString: req.queryString, logGroupNames: req.logGroupNames ?? [], lastModified: Date.now(), queryLanguage: req.queryLanguage ?? "CWLI" });
+      return { status: 200, body: JSON.stringify({ queryDefinitionId: id }) };
+    },
+    [`${logsTarget}.DescribeQueryDefinitions`]: async (req) => {
+      const prefix = req.queryDefinitionNamePrefix ?? "";
+      const all = [...queryDefinitions.values()].filter((d) => d.name.startsWith(prefix));
+      return { status: 200, body: JSON.stringify({ queryDefinitions: all }) };
+    },
+    [`${logsTarget}.DeleteQueryDefinition`]: async (req) => {
+      if (!queryDefinitions.delete(req.queryDefinitionId)) return notFound(`query definition ${req.queryDefinitionId} does not exist`);
+      return { status: 200, body: JSON.stringify({ success: true }) };
+    },
+  };
+
   // Application Auto Scaling: moto 5.2.5 has no TagResource / UntagResource / ListTagsForResource,
   // and ignores the Tags of RegisterScalableTarget. The provider reads the tags of every
   // aws_appautoscaling_target after create and on refresh. Keep them here, keyed by target ARN,
@@ -151,6 +177,7 @@ function gapFillers() {
   const tags = new Map();
   return {
     ...ecs,
+    ...logs,
     "AnyScaleFrontendService.RegisterScalableTarget": async (req, forward) => {
       const res = await forward();
       if (res.status === 200 && req.Tags && Object.keys(req.Tags).length) {
@@ -285,8 +312,8 @@ async function viaJson(model, op, req, body, port) {
   };
 }
 
-function startProxy(state, port, gapCalls, cborModels) {
-  const fillers = gapFillers();
+function startProxy(state, port, gapCalls, cborModels, queryDefinitions) {
+  const fillers = gapFillers(queryDefinitions);
   const query = queryFillers();
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -360,8 +387,10 @@ function startProxy(state, port, gapCalls, cborModels) {
 export async function startEmulator({ motoServer, botocoreData, logFile }) {
   const state = { motoPort: 0, child: null };
   const gapCalls = new Map();
+  // Saved Logs Insights queries, which moto does not hold (see gapFillers); emptied with each fresh moto.
+  const queryDefinitions = new Map();
   const port = await freePort();
-  const proxy = await startProxy(state, port, gapCalls, loadCborModels(botocoreData, CBOR_SERVICES));
+  const proxy = await startProxy(state, port, gapCalls, loadCborModels(botocoreData, CBOR_SERVICES), queryDefinitions);
   const log = openSync(logFile, "a");
 
   const stopMoto = async () => {
@@ -378,6 +407,7 @@ export async function startEmulator({ motoServer, botocoreData, logFile }) {
   /** Starts a fresh moto (empty state) with the given extra environment, replacing any running one. */
   const startMoto = async (env = {}) => {
     await stopMoto();
+    queryDefinitions.clear();
     const motoPort = await freePort();
     const child = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(motoPort)], {
       stdio: ["ignore", log, log],
@@ -400,6 +430,8 @@ export async function startEmulator({ motoServer, botocoreData, logFile }) {
   };
   process.on("exit", stop);
   return {
+    /** The saved queries the proxy holds for the running moto. */
+    queryDefinitions: () => [...queryDefinitions.values()],
     url: `http://127.0.0.1:${port}`,
     /**
      * Environment for Terraform: the AWS SDK puts a host prefix in front of the endpoint for some

@@ -49,6 +49,9 @@ def region_inventory(url, region):
     elb = client("elbv2", url, region)
     logs = client("logs", url, region)
     aas = client("application-autoscaling", url, region)
+    sns = client("sns", url, region)
+    kms = client("kms", url, region)
+    cw = client("cloudwatch", url, region)
 
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
     not_default = lambda r: r.get("VpcId") not in default_vpcs  # noqa: E731
@@ -89,6 +92,22 @@ def region_inventory(url, region):
         "targetGroups": [t["TargetGroupName"] for t in tgs],
         "logGroups": [g["logGroupName"] for g in pages(logs, "describe_log_groups", "logGroups")],
         "scalableTargets": [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]],
+        "snsTopics": [t["TopicArn"] for t in pages(sns, "list_topics", "Topics")],
+        "snsSubscriptions": [
+            {"topic": x["TopicArn"], "protocol": x["Protocol"], "endpoint": x["Endpoint"]} for x in pages(sns, "list_subscriptions", "Subscriptions")
+        ],
+        # A destroyed key is only scheduled for deletion (7-30 days), as in AWS.
+        "kmsKeys": [
+            k["KeyId"] for k in pages(kms, "list_keys", "Keys") if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"
+        ],
+        "alarms": [
+            {"name": a["AlarmName"], "actions": a.get("AlarmActions", []), "okActions": a.get("OKActions", [])}
+            for a in pages(cw, "describe_alarms", "MetricAlarms")
+        ],
+        "dashboards": [
+            {"name": d["DashboardName"], "body": cw.get_dashboard(DashboardName=d["DashboardName"])["DashboardBody"]}
+            for d in cw.list_dashboards().get("DashboardEntries", [])
+        ],
     }
 
 
@@ -257,6 +276,12 @@ def gaps(url, region):
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
     described = [r.get("Description") for r in rules if not r["IsEgress"]]
     gap("EC2 DescribeSecurityGroupRules drops the description of a rule that references a security group", described == [None], f"descriptions: {described}")
+
+    logs = client("logs", url, region)
+    err = fails(lambda: logs.put_query_definition(name="gap-probe", queryString="fields @message"))
+    gap("CloudWatch Logs PutQueryDefinition", err, err or "answered")
+    err = fails(lambda: logs.describe_query_definitions())
+    gap("CloudWatch Logs DescribeQueryDefinitions", err, err or "answered")
 
     s3.create_bucket(Bucket="gap-probe", CreateBucketConfiguration={"Tags": [{"Key": "Probe", "Value": "yes"}]})
     err = fails(lambda: s3.get_bucket_tagging(Bucket="gap-probe"))

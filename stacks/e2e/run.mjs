@@ -176,13 +176,14 @@ async function motoctl(tools, url, ...args) {
   return JSON.parse(r.out);
 }
 
-function leftovers(inv) {
+function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets"]) {
-      if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x).join(", ")}`);
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards"]) {
+      if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
+  if (queryDefinitions.length) left.push(`query definitions: ${queryDefinitions.map((d) => d.name).join(", ")}`);
   if (inv.iamRoles.length) left.push(`iamRoles: ${inv.iamRoles.join(", ")}`);
   if (inv.s3Buckets.length) left.push(`s3Buckets: ${inv.s3Buckets.join(", ")}`);
   return left;
@@ -206,6 +207,47 @@ function checkOutputs(stack, outputs, inv) {
   for (const lb of resourcesOf(stack, "aws_lb")) {
     const held = inv.regions.flatMap((r) => r.loadBalancers).find((l) => l.name === lb.name);
     check(`${stack.name}: load balancer ${lb.name} deletion protection is ${lb.enable_deletion_protection ? "on" : "off"}`, !!held && held.deletionProtection === !!lb.enable_deletion_protection, held ? `emulator: ${held.deletionProtection}` : "not in the emulator");
+  }
+}
+
+/**
+ * What reaches a person, as moto holds it: the alarm topic with the stack's subscriptions, every
+ * alarm of the stack that notifies with ALARM and OK actions to that topic, the dashboard with a
+ * body that parses to the stack's widgets, and the saved queries (held by the proxy, a moto gap).
+ */
+function checkOperations(stack, outputs, inv, queryDefinitions) {
+  const region = inv.regions.find((r) => r.region === regionOf(stack)) ?? inv.regions[0];
+  const topicArn = outputs.AlarmTopicArn?.value;
+  if (resourcesOf(stack, "aws_sns_topic").length) {
+    check(`${stack.name}: output AlarmTopicArn is a topic in the emulator`, region.snsTopics.includes(topicArn), String(topicArn));
+    const want = resourcesOf(stack, "aws_sns_topic_subscription").map((x) => `${x.protocol} ${x.endpoint}`).sort();
+    const held = region.snsSubscriptions.filter((x) => x.topic === topicArn).map((x) => `${x.protocol} ${x.endpoint}`).sort();
+    check(`${stack.name}: the alarm topic's subscriptions are the configured ones`, JSON.stringify(held) === JSON.stringify(want), `emulator: ${held.join(", ")}`);
+    check(`${stack.name}: the alarm topic's KMS key is in the emulator`, region.kmsKeys.length === resourcesOf(stack, "aws_kms_key").length, `${region.kmsKeys.length} key(s)`);
+  }
+  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions)) {
+    const held = region.alarms.find((x) => x.name === a.alarm_name);
+    const topics = held ? [...new Set([...held.actions, ...held.okActions])] : [];
+    check(
+      `${stack.name}: alarm ${a.alarm_name} notifies the alarm topic on ALARM and OK`,
+      !!held && held.actions.length === 1 && held.okActions.length === 1 && topics.length === 1 && region.snsTopics.includes(topics[0]),
+      held ? JSON.stringify({ actions: held.actions, ok: held.okActions }) : "not in the emulator",
+    );
+  }
+  for (const d of resourcesOf(stack, "aws_cloudwatch_dashboard")) {
+    const held = region.dashboards.find((x) => x.name === d.dashboard_name);
+    let widgets = -1;
+    try {
+      widgets = JSON.parse(held?.body ?? "").widgets.length;
+    } catch {
+      widgets = -1;
+    }
+    check(`${stack.name}: dashboard ${d.dashboard_name} holds its ${JSON.parse(d.dashboard_body).widgets.length} widgets`, widgets === JSON.parse(d.dashboard_body).widgets.length, `emulator: ${widgets}`);
+  }
+  const queries = resourcesOf(stack, "aws_cloudwatch_query_definition").map((q) => q.name).sort();
+  if (queries.length) {
+    const held = queryDefinitions.map((q) => q.name).sort();
+    check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
   }
 }
 
@@ -367,7 +409,9 @@ async function runAll(tools, emu, logs) {
       if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) break;
       const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
       const outputs = out.code === 0 ? JSON.parse(out.out) : {};
-      checkOutputs(st, outputs, await motoctl(tools, motoUrl, "inventory", ...regions));
+      const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
+      checkOutputs(st, outputs, inv);
+      checkOperations(st, outputs, inv, emu.queryDefinitions());
       await checkTrafficShift(tools, motoUrl, st);
       const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
       const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
@@ -390,7 +434,7 @@ async function runAll(tools, emu, logs) {
       row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
       check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
     }
-    const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions));
+    const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions), emu.queryDefinitions());
     check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
   }
 

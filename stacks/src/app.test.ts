@@ -4,16 +4,16 @@ import { ProfileError } from "./profile";
 import { AWS_PROFILE, resources, synth } from "./testing";
 
 describe("buildApp", () => {
-  test("defaults: network, cluster and one stack per service for every environment", () => {
+  test("defaults: network, cluster, one stack per service and operations for every environment", () => {
     const { app, environments } = buildApp({ profile: AWS_PROFILE });
     expect(environments.map((e) => e.environment.name)).toEqual(["dev", "staging", "prod"]);
     const ids = app.node.children.map((c) => c.node.id).sort();
-    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "prod-bun-api", "prod-cluster", "prod-network", "staging-bun-api", "staging-cluster", "staging-network"]);
+    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
   });
 
   test("environments: synthesizes only the selected ones", () => {
     const { app } = buildApp({ profile: AWS_PROFILE, environments: ["staging"] });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network"]);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
   });
 
   test("config: a new service entry adds a stack to every environment", () => {

@@ -4,7 +4,8 @@ import { App } from "cdktf";
 import { ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { NetworkStack } from "./stacks/network-stack";
-import { BootstrapStack, bootstrapPropsFor } from "./stacks/bootstrap-stack";
+import { OperationsStack } from "./stacks/operations-stack";
+import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor } from "./stacks/bootstrap-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 export interface BuildAppOptions {
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
    * @default - findings are annotations only
    */
   readonly onPolicyFinding?: (finding: PolicyFinding) => void;
+  /** `owner/repo` whose docs/operations.md the dashboards link to. @default - BOOTSTRAP_DEFAULTS.repository */
+  readonly repository?: string;
 }
 
 export interface EnvironmentStacks {
@@ -34,6 +37,7 @@ export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly services: readonly ServiceStack[];
+  readonly operations: OperationsStack;
 }
 
 export interface PlatformApp {
@@ -42,8 +46,8 @@ export interface PlatformApp {
 }
 
 /**
- * Wires configuration to stacks: per environment `<env>-network`, `<env>-cluster` and one
- * `<env>-<service>` per service. Configuration is validated first, so an invalid value throws
+ * Wires configuration to stacks: per environment `<env>-network`, `<env>-cluster`, one
+ * `<env>-<service>` per service and `<env>-operations` (dashboard and saved queries, after them). Configuration is validated first, so an invalid value throws
  * before a single construct exists.
  */
 export function buildApp(options: BuildAppOptions = {}): PlatformApp {
@@ -57,10 +61,12 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     const services = environment.services.map(
       (service) => new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster }),
     );
-    for (const stack of [network, cluster, ...services]) {
+    const runbookUrl = `https://github.com/${options.repository ?? BOOTSTRAP_DEFAULTS.repository}/blob/main/docs/operations.md`;
+    const operations = new OperationsStack(app, stackName(environment.name, "operations"), { ...base, cluster, services, runbookUrl });
+    for (const stack of [network, cluster, ...services, operations]) {
       applyPolicies(stack, { environment: environment.name, tier: environment.policyTier, onFinding: options.onPolicyFinding });
     }
-    return { environment, network, cluster, services };
+    return { environment, network, cluster, services, operations };
   });
   return { app, environments };
 }

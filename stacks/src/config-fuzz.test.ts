@@ -298,7 +298,7 @@ function checkInProcess(config: Json, which: number): void {
     synthEveryStack(app);
     OUTCOMES.ok++;
     expect(findings.filter((f) => f.level === "error")).toEqual([]);
-    const expected = environments.flatMap((e) => [e.network, e.cluster, ...e.services].map((s) => s.node.id)).sort();
+    const expected = environments.flatMap((e) => [e.network, e.cluster, ...e.services, e.operations].map((s) => s.node.id)).sort();
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(expected);
   } catch (err) {
     if (err instanceof ConfigError) {

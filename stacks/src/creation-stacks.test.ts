@@ -77,20 +77,20 @@ describe("pnpm synth writes the same bytes with and without the savings", () => 
       expect(r.status).toBe(0);
       return tree(out);
     });
-    expect(outs[0]!.size).toBe(1 + 12); // the manifest and 12 stacks
+    expect(outs[0]!.size).toBe(1 + 15); // the manifest and 15 stacks
     expect([...outs[1]!.keys()]).toEqual([...outs[0]!.keys()]);
     for (const [file, text] of outs[0]!) expect({ file, text: outs[1]!.get(file) }).toEqual({ file, text });
     expect(outs[0]!.get("/stacks/prod-web000/cdk.tf.json")).toContain("policy_suppressions");
   }, 60_000);
 
   test.each([
-    ["the shipped app", undefined, 9],
-    ["the benchmark's 10 web services in 3 environments (prod's carry a suppression)", scaledConfig, 36],
+    ["the shipped app", undefined, 12],
+    ["the benchmark's 10 web services in 3 environments (prod's carry a suppression)", scaledConfig, 39],
   ])("the checks' resolution: every stack of %s is written as a fresh resolution of it gives", (_, config, count) => {
     const outdir = join(work, `in-process-${count}`);
     const { app, environments } = buildApp({ profile: AWS_PROFILE, outdir, config });
     synthEveryStack(app);
-    const stacks = environments.flatMap((e) => [e.network, e.cluster, ...e.services]);
+    const stacks = environments.flatMap((e) => [e.network, e.cluster, ...e.services, e.operations]);
     expect(stacks).toHaveLength(count);
     for (const stack of stacks) {
       const written: unknown = JSON.parse(readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));

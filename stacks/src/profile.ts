@@ -23,6 +23,7 @@ export interface SynthProfile {
 export const EMULATED_SERVICES = [
   "acm",
   "applicationautoscaling",
+  "chatbot",
   "cloudwatch",
   "cloudwatchlogs",
   "ec2",
@@ -30,10 +31,12 @@ export const EMULATED_SERVICES = [
   "ecs",
   "elbv2",
   "iam",
+  "kms",
   "s3",
   "s3Control",
   "scheduler",
   "secretsmanager",
+  "sns",
   "ssm",
   "sts",
 ] as const satisfies readonly (keyof AwsProviderEndpoints)[];

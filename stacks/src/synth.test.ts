@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { defaultConfig } from "@bun-fargate/config";
 
 const script = resolve(__dirname, "../../scripts/synth.mjs");
 const run = (out: string, env: Record<string, string>) =>
@@ -32,7 +33,7 @@ describe("scripts/synth.mjs", () => {
 
     test("writes every stack of every environment and replaces the previous output", () => {
       expect(full.status).toBe(0);
-      expect(readdirSync(join(full.out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "prod-bun-api", "prod-cluster", "prod-network", "staging-bun-api", "staging-cluster", "staging-network"]);
+      expect(readdirSync(join(full.out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
       expect(existsSync(join(full.out, "previous-synth"))).toBe(false);
       expect(readdirSync(full.dir)).toEqual(["cdktf.out"]);
     });
@@ -80,5 +81,24 @@ describe("scripts/synth.mjs", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('BF_AWS_ENDPOINT = "http://203.0.113.9:5000" must be an http URL on loopback');
     expect(readdirSync(out)).toEqual(["previous-synth"]);
+  });
+
+  test("says which email subscriptions are new since the last synth there, and that they need confirming", () => {
+    const first = run(out, { BF_ENVIRONMENTS: "dev", BF_PROFILE: "aws", BF_BACKEND: "local" });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain("notice: dev-cluster: 1 new email subscription(s) to the alarm topic (dev-alerts@example.com): after the deploy SNS mails each address a confirmation link");
+    const again = run(out, { BF_ENVIRONMENTS: "dev", BF_PROFILE: "aws", BF_BACKEND: "local" });
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain("notice:");
+    const config = JSON.parse(JSON.stringify(defaultConfig)) as { environments: Record<string, { notifications?: unknown }> };
+    config.environments.dev!.notifications = { emails: ["dev-alerts@example.com", "second@example.com"] };
+    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+    const added = run(out, { BF_ENVIRONMENTS: "dev", BF_PROFILE: "aws", BF_BACKEND: "local", BF_CONFIG: join(dir, "config.json") });
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain("notice: dev-cluster: 1 new email subscription(s) to the alarm topic (second@example.com)");
+    config.environments.dev!.notifications = {};
+    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+    const nobody = run(out, { BF_ENVIRONMENTS: "dev", BF_PROFILE: "aws", BF_BACKEND: "local", BF_CONFIG: join(dir, "config.json") });
+    expect(nobody.stdout).toContain("notice: dev-cluster: the alarm topic has no subscriptions, so its alarms reach nobody");
   });
 });

@@ -1,4 +1,5 @@
 import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
+import { ALARM_DEFAULTS } from "./operations";
 import { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
 import { loadConfig } from "./load";
 import type { ResolvedService } from "./resolved";
@@ -48,6 +49,7 @@ describe("service defaults", () => {
       // "sandbox" is no tier's name, so it is held to prod's.
       deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10, setIn: "default" },
       permissions: [],
+      alarms: ALARM_DEFAULTS,
     });
   });
 
@@ -208,6 +210,7 @@ describe("environment defaults", () => {
       enableExec: false,
       stateBucket: undefined,
       quotas: { listenerRulesPerAlb: 100, targetsPerAlb: 1000, rulesPerSecurityGroup: 60, elasticIpsPerRegion: 5, vpcsPerRegion: 5 },
+      notifications: { enabled: true, emails: [], webhooks: [], slack: undefined, reason: undefined },
       services: [],
     });
   });

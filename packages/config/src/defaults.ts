@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { deploymentFor, TIER_DEPLOYMENTS } from "./deployment";
 import { DeploymentSchema } from "./schema/deployment";
+import { resolveAlarms, resolveNotifications } from "./operations";
 import { resolveQuotas } from "./quotas";
 import { DEFAULT_CONTAINER_PORT } from "./runtime";
 import type { EnvironmentConfig, PolicyTier, ServiceConfig } from "./types";
@@ -52,6 +53,7 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     // Grants add up: the service's own, then the environment's (ARNs of its account).
     permissions: [...(svc.permissions ?? []), ...(o.permissions ?? [])],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
+    alarms: resolveAlarms(svc.alarms, o.alarms),
   };
 }
 
@@ -91,6 +93,7 @@ export function resolveEnvironment(
     enableExec: env.enableExec ?? false,
     stateBucket: env.stateBucket,
     quotas: resolveQuotas(env.quotas),
+    notifications: resolveNotifications(env.notifications),
     services: services.map((svc) => resolveService(env, svc, name)),
   };
 }

@@ -19,6 +19,9 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     activeHours: { days: "MON-FRI", startHour: 7, endHour: 19 },
     containerInsights: false,
     logLevel: "debug",
+    // Alarms go to this address once it has confirmed SNS's mail. To keep dev quiet (and save the
+    // alarms' ~$0.10 each a month): notifications: { enabled: false }.
+    notifications: { emails: ["dev-alerts@example.com"] },
     // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
     stateBucket: "bun-fargate-dev-tfstate",
   },
@@ -31,6 +34,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 30,
     spotShare: 0.5,
     stateBucket: "bun-fargate-staging-tfstate",
+    notifications: { emails: ["staging-alerts@example.com"] },
     services: {
       "bun-api": { minTasks: 1, maxTasks: 4 },
     },
@@ -54,6 +58,9 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     // Minimum capacity runs on demand; half of any scale-out runs on spot.
     spotShare: 0.5,
     stateBucket: "bun-fargate-prod-tfstate",
+    // Production may not turn notifications off (policy check BF-OPS-001). For Slack through AWS
+    // Chatbot add slack: { workspaceId: "T0123ABCD", channelId: "C0123ABCDE" }.
+    notifications: { emails: ["oncall@example.com"], webhooks: ["https://hooks.example.com/bun-fargate/alarms"] },
     services: {
       "bun-api": { minTasks: 2, maxTasks: 10 },
     },

@@ -29,6 +29,12 @@ export const STAR_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "secretsmanager:GetRandomPassword",
   "secretsmanager:ListSecrets",
   "ssm:DescribeParameters",
+  "kms:CreateKey",
+  "kms:ListAliases",
+  "logs:DescribeQueryDefinitions",
+  "logs:PutQueryDefinition",
+  "logs:DeleteQueryDefinition",
+  "chatbot:DescribeSlackChannelConfigurations",
 ]);
 const STAR_ONLY_PREFIXES = ["ec2:Describe", "elasticloadbalancing:Describe", "application-autoscaling:Describe", "autoscaling:Describe"];
 

@@ -9,6 +9,8 @@ export { DEFAULT_CPU, DEFAULT_MEMORY_MIB, policyTierOf, resolveEnvironment, reso
 export { LOG_RETENTION_DAYS, EnvironmentSchema } from "./schema/environment";
 export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, ServiceSchema, ServiceSettingsSchema } from "./schema/service";
 export { PlatformSchema } from "./schema/platform";
+export { ALARM_DEFAULTS, hasSubscribers, type ResolvedAlarms, type ResolvedNotifications } from "./operations";
+export { EMAIL, webhookProblem } from "./schema/operations";
 export { QUOTAS, type QuotaDefinition, type ResolvedQuotas } from "./quotas";
 export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";

@@ -1,4 +1,5 @@
 import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
+import { ALARM_DEFAULTS } from "./operations";
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig, selectedEnvironments } from "./load";
 import { defaultConfig } from "./platform";
@@ -87,6 +88,7 @@ describe("the shipped configuration", () => {
       routing: { priority: 100, pathPatterns: ["/*"] },
       deployment: { strategy: "rolling", setIn: "default" },
       permissions: [],
+      alarms: ALARM_DEFAULTS,
     });
   });
 

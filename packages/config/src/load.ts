@@ -1,3 +1,4 @@
+import { ENVIRONMENT_STACKS } from "./names";
 import * as v from "valibot";
 import { resolveEnvironment, resolveService } from "./defaults";
 import { ConfigError, type ConfigIssue } from "./errors";
@@ -76,6 +77,10 @@ export function loadConfig(config: unknown = defaultConfig, options: LoadOptions
     const svc = raw as ServiceConfig;
     if (names.has(svc.name)) {
       cross.push({ where: "config", field: `services[${i}].name`, value: svc.name, problem: "duplicate service name; each service needs its own" });
+      continue;
+    }
+    if ((ENVIRONMENT_STACKS as readonly string[]).includes(svc.name)) {
+      cross.push({ where: "config", field: `services[${i}].name`, value: svc.name, problem: `names one of every environment's own stacks (<env>-${svc.name}); not allowed: ${ENVIRONMENT_STACKS.join(", ")}` });
       continue;
     }
     names.add(svc.name);

@@ -12,6 +12,7 @@ import type {
   VpcEndpointName,
 } from "./types";
 import type { ResolvedDeployment } from "./deployment";
+import type { ResolvedAlarms, ResolvedNotifications } from "./operations";
 import type { ResolvedQuotas } from "./quotas";
 
 /** A service with every default applied for one environment. */
@@ -44,6 +45,8 @@ export interface ResolvedService {
   readonly deployment: ResolvedDeployment;
   /** What the task role grants: the service's list, then the environment's. */
   readonly permissions: readonly Grant[];
+  /** Thresholds of the alarms that notify the environment's alarm topic. */
+  readonly alarms: ResolvedAlarms;
 }
 
 /** An environment with every default applied and its services resolved. */
@@ -70,5 +73,7 @@ export interface ResolvedEnvironment {
   readonly stateBucket: string | undefined;
   /** AWS's quotas, raised where the environment's `quotas` says so. */
   readonly quotas: ResolvedQuotas;
+  /** The alarm topic's subscriptions; `enabled: false` means no topic and no notifying alarms. */
+  readonly notifications: ResolvedNotifications;
   readonly services: readonly ResolvedService[];
 }

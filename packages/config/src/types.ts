@@ -27,6 +27,10 @@ export type DeploymentConfig = Immutable<v.InferInput<typeof DeploymentSchema>>;
 export type Grant = Immutable<v.InferInput<typeof GrantSchema>>;
 export type CertificateConfig = NonNullable<EnvironmentConfig["certificate"]>;
 export type ActiveHours = NonNullable<EnvironmentConfig["activeHours"]>;
+/** An environment's alarm topic subscriptions, as written. */
+export type NotificationsConfig = NonNullable<EnvironmentConfig["notifications"]>;
+/** A service's alarm thresholds, as written. */
+export type AlarmsConfig = NonNullable<ServiceConfig["alarms"]>;
 /** Raised AWS quotas of an environment. */
 export type QuotaSettings = NonNullable<EnvironmentConfig["quotas"]>;
 

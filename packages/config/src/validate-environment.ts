@@ -98,6 +98,19 @@ function validateTargetGroupNames(env: ResolvedEnvironment, issues: ConfigIssue[
   }
 }
 
+/** Subscriptions that would never receive anything, and a reason that suppresses nothing. */
+function validateNotifications(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+  const n = env.notifications;
+  if (!n.enabled) {
+    const listed = [n.emails.length ? "emails" : "", n.webhooks.length ? "webhooks" : "", n.slack ? "slack" : ""].filter(Boolean);
+    if (listed.length > 0) {
+      issues.push({ where: env.name, field: "notifications.enabled", value: false, problem: `turns the alarm topic off, yet ${listed.join(", ")} ${listed.length > 1 ? "are" : "is"} listed and would never receive an alarm; remove them or leave enabled out (on)` });
+    }
+  } else if (n.reason !== undefined) {
+    issues.push({ where: env.name, field: "notifications.reason", value: n.reason, problem: "explains turning notifications off, but they are on (enabled is true or left out); remove the reason" });
+  }
+}
+
 function validateCertificate(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   const arn = env.certificate?.certificateArn;
   if (arn !== undefined && arn.split(":")[3] !== env.region) {
@@ -178,6 +191,7 @@ function validateQuotas(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
  */
 export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssue[], names = true): void {
   validateCertificate(env, issues);
+  validateNotifications(env, issues);
   validateRoutes(env, issues);
   if (names) validateNames(env, issues);
   if (names) validateTargetGroupNames(env, issues);

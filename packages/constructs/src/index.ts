@@ -19,3 +19,7 @@ export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
 export * from "./service/scheduled-task";
 export * from "./policy";
+export * from "./operations/alarm-topic";
+export * from "./operations/service-alarms";
+export * from "./operations/saved-queries";
+export * from "./operations/environment-dashboard";

@@ -32,6 +32,7 @@ describe("deployTarget", () => {
       registry: "111111111111.dkr.ecr.us-east-1.amazonaws.com",
       cluster: "bunfg-dev",
       infraStacks: ["dev-network", "dev-cluster"],
+      operationsStacks: ["dev-operations"],
       services: [
         {
           name: "bun-api",
@@ -73,6 +74,7 @@ describe("deployTarget names what the stacks create", () => {
   test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, stacks) => {
     const target = deployTarget(loaded, name);
     expect(stacks.network.node.id).toBe(target.infraStacks[0]);
+    expect(stacks.operations.node.id).toBe(target.operationsStacks[0]);
     expect(stacks.cluster.node.id).toBe(target.infraStacks[1]);
     const cluster = synth(stacks.cluster);
     expect(resources(cluster, "aws_ecs_cluster").map((c) => c.name)).toEqual([target.cluster]);

@@ -59,6 +59,8 @@ export interface DeployTarget {
   readonly cluster: string;
   /** Stacks deployed before the services, in order. */
   readonly infraStacks: readonly string[];
+  /** Stacks deployed after the services (they read the services' outputs), in order. */
+  readonly operationsStacks: readonly string[];
   readonly services: readonly ServiceTarget[];
   /** True where the ALB has deletion protection: the destroy workflow refuses these. */
   readonly protected: boolean;
@@ -80,6 +82,7 @@ export function deployTarget(config: LoadedConfig, environment: string): DeployT
     registry: `${accountId}.dkr.ecr.${env.region}.amazonaws.com${partition === "aws-cn" ? ".cn" : ""}`,
     cluster: `${config.project}-${env.name}`,
     infraStacks: [stackName(env.name, "network"), stackName(env.name, "cluster")],
+    operationsStacks: [stackName(env.name, "operations")],
     services: env.services.map((svc) => ({
       name: svc.name,
       kind: svc.kind,

@@ -72,6 +72,7 @@ describe("pipeline.ts", () => {
       "role-arn=arn:aws:iam::111111111111:role/bunfg-github-deploy-dev",
       "registry=111111111111.dkr.ecr.us-east-1.amazonaws.com",
       "infra-stacks=dev-network dev-cluster",
+      "operations-stacks=dev-operations",
     ]);
     expect(JSON.parse(readFileSync(join(work, "target.json"), "utf8"))).toMatchObject({ cluster: "bunfg-dev", services: [{ name: "bun-api", family: "dev-bun-api" }] });
   });

@@ -77,7 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
   } else if (command === "target") {
     const target = deployTarget(config(), positional[0] ?? "");
     writeFileSync(required(named, "json"), JSON.stringify(target, null, 2));
-    console.log(`region=${target.region}\naccount-id=${target.accountId}\nrole-arn=${target.roleArn}\nregistry=${target.registry}\ninfra-stacks=${target.infraStacks.join(" ")}`);
+    console.log(`region=${target.region}\naccount-id=${target.accountId}\nrole-arn=${target.roleArn}\nregistry=${target.registry}\ninfra-stacks=${target.infraStacks.join(" ")}\noperations-stacks=${target.operationsStacks.join(" ")}`);
   } else if (command === "verify") {
     const target = readTarget(required(named, "target"));
     const name = required(named, "service");

@@ -147,7 +147,7 @@ maybe("deploy-infra.sh", () => {
 });
 
 maybe("destroy-environment.sh", () => {
-  test("destroys services, empties repositories, then the cluster and the network", () => {
+  test("destroys the operations stack and the services, empties repositories, then the cluster and the network", () => {
     repo.fake("pnpm", [{ match: "^exec cdktf destroy" }]);
     repo.fake("aws", [
       { match: "^ecr describe-repositories" },
@@ -158,6 +158,7 @@ maybe("destroy-environment.sh", () => {
     expect(repo.run("scripts/ci/destroy-environment.sh", ["dev.json"]).status).toBe(0);
     expect(repo.calls().map((c) => c.split(" ").slice(0, 4).join(" "))).toEqual([
       "pnpm exec cdktf destroy",
+      "pnpm exec cdktf destroy",
       "aws ecr describe-repositories --repository-names",
       "aws ecr list-images --repository-name",
       "aws ecr batch-delete-image --repository-name",
@@ -166,8 +167,9 @@ maybe("destroy-environment.sh", () => {
       "pnpm exec cdktf destroy",
     ]);
     const destroys = repo.calls().filter((c) => c.includes("destroy"));
-    expect(destroys[0]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
-    expect(destroys.slice(1).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
+    expect(destroys[0]).toContain("dev-operations --skip-synth --auto-approve --ignore-missing-stack-dependencies");
+    expect(destroys[1]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
+    expect(destroys.slice(2).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
   });
 
   test("refuses a protected environment before touching anything", () => {

@@ -33,7 +33,9 @@ const table: PriceTable = {
       alarmMonth: 0.1,
       ecrGbMonth: 0.1,
       kmsKeyMonth: 1,
-      cloudwatchFreeTier: { logsGb: 5, metrics: 10, alarms: 10 },
+      dashboardMonth: 3,
+      snsEmailPer100k: 2,
+      cloudwatchFreeTier: { logsGb: 5, metrics: 10, alarms: 10, dashboards: 3 },
     },
   },
   assumptions: {
@@ -204,6 +206,23 @@ describe("cost estimate of hand-checked stacks", () => {
     const e = estimateOf([stack("qa-api", { aws_cloudwatch_metric_alarm: { A: overBoth, B: {} }, aws_appautoscaling_policy: { Requests: requests } })]);
     // 2 + 1 for the alarms, 2 x 2 for the policy's scale-out and scale-in alarms.
     expect(line(e, "CloudWatch alarms")?.quantity.min).toBe("7 alarms");
+  });
+
+  test("operations: dashboards past the account's 3 free, log metric filters as custom metrics, the topic's deliveries free", () => {
+    const resources = {
+      aws_cloudwatch_dashboard: { Ops: {}, Other: {}, Third: {}, Fourth: {} },
+      aws_cloudwatch_log_metric_filter: { Errors: {}, More: {} },
+      aws_sns_topic: { Alarms: {} },
+      aws_kms_key: { Key: {} },
+    };
+    const shared = estimateOf([stack("qa-ops", resources)]);
+    expect(line(shared, "CloudWatch dashboards")).toMatchObject({ quantity: { min: "4 dashboards" }, monthly: { min: 12, max: 12 } });
+    expect(line(shared, "Log metric filters (error lines)")?.monthly.min).toBeCloseTo(0.6);
+    expect(line(shared, "SNS alarm topic (deliveries in the free tier)")).toMatchObject({ quantity: { min: "1 topic" }, monthly: { min: 0 } });
+    expect(line(shared, "KMS keys")?.monthly.min).toBe(1);
+    const own = estimateOf([stack("qa-ops", resources, { allowed_account_ids: ["111111111111"] })]);
+    expect(line(own, "CloudWatch dashboards")?.monthly.min).toBe(3);
+    expect(line(own, "Log metric filters (error lines)")?.monthly.min).toBe(0);
   });
 
   test("the AWS CDK default line: same tasks on x86 on demand, 2 NAT gateways with EIPs, one ALB", () => {

@@ -144,11 +144,15 @@ export interface CloudWatchUse {
   readonly logsGb: Range;
   readonly metrics: number;
   readonly alarms: number;
+  /** @default 0 */
+  readonly dashboards?: number;
+  /** Custom metrics written by log metric filters. @default 0 */
+  readonly logMetrics?: number;
 }
 
 /** CloudWatch lines after the always-free tier, which only an account of its own gets to itself. */
 export function cloudWatchLines(use: CloudWatchUse, p: RegionPrices, freeTier: boolean): CostLine[] {
-  const free = freeTier ? p.cloudwatchFreeTier : { logsGb: 0, metrics: 0, alarms: 0 };
+  const free = freeTier ? p.cloudwatchFreeTier : { logsGb: 0, metrics: 0, alarms: 0, dashboards: 0 };
   const lines: CostLine[] = [];
   if (use.logsGb.max > 0) {
     lines.push({
@@ -157,8 +161,14 @@ export function cloudWatchLines(use: CloudWatchUse, p: RegionPrices, freeTier: b
       monthly: { min: Math.max(0, use.logsGb.min - free.logsGb) * p.logsIngestionGb, max: Math.max(0, use.logsGb.max - free.logsGb) * p.logsIngestionGb },
     });
   }
+  // The free metrics go to Container Insights first, then to the log metric filters.
+  const logMetrics = use.logMetrics ?? 0;
+  const freeLeft = Math.max(0, free.metrics - use.metrics);
   if (use.metrics > 0) lines.push(flat("Container Insights metrics", `${use.metrics} metrics`, Math.max(0, use.metrics - free.metrics) * p.metricMonth));
+  if (logMetrics > 0) lines.push(flat("Log metric filters (error lines)", `${logMetrics} metrics`, Math.max(0, logMetrics - freeLeft) * p.metricMonth));
   if (use.alarms > 0) lines.push(flat("CloudWatch alarms", `${use.alarms} alarms`, Math.max(0, use.alarms - free.alarms) * p.alarmMonth));
+  const dashboards = use.dashboards ?? 0;
+  if (dashboards > 0) lines.push(flat("CloudWatch dashboards", `${dashboards} dashboard${dashboards > 1 ? "s" : ""}`, Math.max(0, dashboards - free.dashboards) * p.dashboardMonth));
   return lines;
 }
 
@@ -230,12 +240,16 @@ export function estimate(env: EnvironmentInventory, table: PriceTable, all: read
         logsGb: { min: tasks.min * a.logsGbPerTaskMonth + env.flowLogs * a.flowLogsGbPerMonth, max: tasks.max * a.logsGbPerTaskMonth + env.flowLogs * a.flowLogsGbPerMonth },
         metrics: env.insightsClusters > 0 ? env.insightsClusters * a.containerInsightsMetricsPerCluster + services * a.containerInsightsMetricsPerService : 0,
         alarms: env.alarms,
+        dashboards: env.dashboards,
+        logMetrics: env.logMetricFilters,
       },
       p,
       ownsAccounts(env, all),
     ),
     env.ecrRepositories > 0 ? flat("ECR storage (assumed)", `${fmt(env.ecrRepositories * a.ecrGbPerRepository)} GB`, env.ecrRepositories * a.ecrGbPerRepository * p.ecrGbMonth) : undefined,
     env.kmsKeys > 0 ? flat("KMS keys", `${env.kmsKeys} keys`, env.kmsKeys * p.kmsKeyMonth) : undefined,
+    // Alarm messages stay far inside SNS's free deliveries (1,000 emails, 100,000 https a month).
+    env.snsTopics > 0 ? flat("SNS alarm topic (deliveries in the free tier)", `${env.snsTopics} topic${env.snsTopics > 1 ? "s" : ""}`, 0) : undefined,
   ];
   const kept = lines.filter((l): l is CostLine => l !== undefined);
   return { environment: env.name, region: env.region, lines: kept, total: sum(kept), notes };

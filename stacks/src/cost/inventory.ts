@@ -71,6 +71,10 @@ export interface EnvironmentInventory {
   readonly insightsClusters: number;
   readonly ecrRepositories: number;
   readonly kmsKeys: number;
+  readonly dashboards: number;
+  /** Log metric filters: each writes one custom metric. */
+  readonly logMetricFilters: number;
+  readonly snsTopics: number;
   /** What could not be read and was assumed instead. */
   readonly notes: readonly string[];
 }
@@ -199,6 +203,9 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
   let insightsClusters = 0;
   let ecrRepositories = 0;
   let kmsKeys = 0;
+  let dashboards = 0;
+  let logMetricFilters = 0;
+  let snsTopics = 0;
   let region = "";
   const accounts = new Set<string>();
   let clusterDefault: CapacityStrategy | undefined;
@@ -301,6 +308,9 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     }
     ecrRepositories += resources(stack, "aws_ecr_repository").reduce((n, r) => n + instances(r), 0);
     kmsKeys += resources(stack, "aws_kms_key").reduce((n, r) => n + instances(r), 0);
+    dashboards += resources(stack, "aws_cloudwatch_dashboard").reduce((n, r) => n + instances(r), 0);
+    logMetricFilters += resources(stack, "aws_cloudwatch_log_metric_filter").reduce((n, r) => n + instances(r), 0);
+    snsTopics += resources(stack, "aws_sns_topic").reduce((n, r) => n + instances(r), 0);
   }
 
   return {
@@ -319,6 +329,9 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     insightsClusters,
     ecrRepositories,
     kmsKeys,
+    dashboards,
+    logMetricFilters,
+    snsTopics,
     notes,
   };
 }

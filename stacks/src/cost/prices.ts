@@ -21,7 +21,10 @@ export interface RegionPrices {
   readonly alarmMonth: number;
   readonly ecrGbMonth: number;
   readonly kmsKeyMonth: number;
-  readonly cloudwatchFreeTier: { readonly logsGb: number; readonly metrics: number; readonly alarms: number };
+  readonly dashboardMonth: number;
+  /** Email deliveries past the free 1,000 a month, per 100,000. */
+  readonly snsEmailPer100k: number;
+  readonly cloudwatchFreeTier: { readonly logsGb: number; readonly metrics: number; readonly alarms: number; readonly dashboards: number };
 }
 
 export interface Assumptions {

@@ -17,6 +17,8 @@ export interface DeployPolicyProps {
   readonly project: string;
   readonly environment: string;
   readonly stateBucket: string;
+  /** Grant managing the environment's AWS Chatbot Slack channel. @default false */
+  readonly slack?: boolean;
 }
 
 export interface PolicyStatement {
@@ -127,9 +129,9 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
       {
         Sid: "ManageAlarms",
         Effect: "Allow",
-        Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-        // Our rollback alarms, and the ones target tracking creates in the caller's name.
-        Resource: [arn("cloudwatch", `alarm:${env}-*`), arn("cloudwatch", `alarm:TargetTracking-service/${scoped}/*`)],
+        Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource", "cloudwatch:*Dashboard*"],
+        // Our alarms, the ones target tracking creates in the caller's name, and the environment's dashboard.
+        Resource: [arn("cloudwatch", `alarm:${env}-*`), arn("cloudwatch", `alarm:TargetTracking-service/${scoped}/*`), arn("cloudwatch", `dashboard/${scoped}`, "")],
       },
       {
         Sid: "ManageSchedules",
@@ -174,6 +176,31 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
         ],
         Resource: `arn:${p.partition}:s3:::${scoped}-alb-logs-*`,
       },
+    ),
+    // The alarm topic and its key (cluster stack), each by its own name; the dashboard is under ManageAlarms.
+    operations: doc(
+      {
+        Sid: "AlarmTopic",
+        Effect: "Allow",
+        Action: ["sns:CreateTopic", "sns:DeleteTopic", "sns:*TopicAttributes", "sns:*ubscri*", "sns:*Resource"],
+        // The topic and its subscriptions (`<topic arn>:<id>`).
+        Resource: arn("sns", `${scoped}-alarms*`),
+      },
+      {
+        Sid: "OwnKeys",
+        Effect: "Allow",
+        Action: ["kms:DescribeKey", "kms:*KeyPolicy", "kms:*KeyRotation*", "kms:*Resource*", "kms:UpdateKeyDescription", "kms:ScheduleKeyDeletion", "kms:*Alias"],
+        Resource: arn("kms", "key/*"),
+        Condition: { StringEquals: { "aws:ResourceTag/Environment": env } },
+      },
+      { Sid: "KeyAlias", Effect: "Allow", Action: ["kms:*Alias"], Resource: arn("kms", `alias/${scoped}-alarms`) },
+      ...(p.slack
+        ? [
+            { Sid: "SlackChannel", Effect: "Allow", Action: ["chatbot:*SlackChannelConfiguration", "chatbot:*Resource"], Resource: arn("chatbot", `chat-configuration/slack-channel/${scoped}-alarms`, "") },
+            { Sid: "ReadSlackChannels", Effect: "Allow", Action: ["chatbot:DescribeSlackChannelConfigurations"], Resource: "*" },
+            { Sid: "PassChatbotRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: `arn:${p.partition}:iam::${p.accountId}:role/${env}-alarms-chatbot`, Condition: { StringEquals: { "iam:PassedToService": "chatbot.amazonaws.com" } } },
+          ] satisfies PolicyStatement[]
+        : []),
     ),
     "workload-roles": doc(
       {
@@ -221,7 +248,8 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
 /**
  * Lookups IAM only grants on `"Resource": "*"`, kept apart so the exception is visible: listing a
  * cluster's tasks (deploy verification; narrowed by the `ecs:cluster` condition) and listing
- * certificates (the ALB's certificate lookup by domain).
+ * certificates (the ALB's certificate lookup by domain), saved Logs Insights queries, key aliases and
+ * Chatbot channel configurations.
  */
 export function deployLookupPolicy(p: DeployPolicyProps): PolicyDocument {
   return doc(
@@ -233,5 +261,14 @@ export function deployLookupPolicy(p: DeployPolicyProps): PolicyDocument {
       Condition: { ArnEquals: { "ecs:cluster": `arn:${p.partition}:ecs:${p.region}:${p.accountId}:cluster/${p.project}-${p.environment}` } },
     },
     { Sid: "ListCertificates", Effect: "Allow", Action: ["acm:ListCertificates"], Resource: "*" },
+    // Saved Logs Insights queries and these reads have no resource type to scope to.
+    {
+      Sid: "QueriesAndAliases",
+      Effect: "Allow",
+      Action: ["logs:*QueryDefinition*", "kms:ListAliases"],
+      Resource: "*",
+    },
+    // A new key has no ARN yet: it must carry the environment's tag, and only keys with that tag are managed.
+    { Sid: "CreateTaggedKey", Effect: "Allow", Action: ["kms:CreateKey"], Resource: "*", Condition: { StringEquals: { "aws:RequestTag/Environment": p.environment } } },
   );
 }

@@ -133,12 +133,10 @@ describe("BootstrapStack", () => {
     applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: (f) => findings.push(f) });
     Testing.synth(stack, true);
     expect(findings.filter((f) => f.level !== "suppressed").map((f) => f.message)).toEqual([]);
-    // One finding per statement: ecs:ListTasks and acm:ListCertificates, in each role.
+    // One finding per statement: ecs:ListTasks, acm:ListCertificates and the Logs query definitions, in each role.
     expect(findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual([
-      "BF-IAM-001 aws_iam_role_policy.DeployPolicyDevLookups",
-      "BF-IAM-001 aws_iam_role_policy.DeployPolicyDevLookups",
-      "BF-IAM-001 aws_iam_role_policy.DeployPolicyStagingLookups",
-      "BF-IAM-001 aws_iam_role_policy.DeployPolicyStagingLookups",
+      ...Array(3).fill("BF-IAM-001 aws_iam_role_policy.DeployPolicyDevLookups"),
+      ...Array(3).fill("BF-IAM-001 aws_iam_role_policy.DeployPolicyStagingLookups"),
     ]);
   });
 
@@ -231,7 +229,7 @@ describe("bootstrapPropsFor", () => {
       githubOwner: BOOTSTRAP_DEFAULTS.repository.split("/")[0],
       githubRepo: BOOTSTRAP_DEFAULTS.repository.split("/")[1],
       stateBucketName: "bun-fargate-prod-tfstate",
-      environments: [{ name: "prod", region: "us-east-1", branch: "main" }],
+      environments: [{ name: "prod", region: "us-east-1", branch: "main", slack: false }],
     });
     expect(() => new BootstrapStack(Testing.app(), "bootstrap", props)).not.toThrow();
   });
@@ -307,15 +305,28 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   "data.aws_region": [],
   "data.aws_iam_policy_document": [],
   "data.terraform_remote_state": ["s3:GetObject"],
+  "data.aws_caller_identity": [],
+  "data.aws_partition": [],
+  aws_kms_key: ["kms:CreateKey", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:DescribeKey", "kms:ScheduleKeyDeletion"],
+  aws_kms_alias: ["kms:CreateAlias", "kms:ListAliases"],
+  aws_sns_topic: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:GetTopicAttributes"],
+  aws_sns_topic_policy: ["sns:SetTopicAttributes"],
+  aws_sns_topic_subscription: ["sns:Subscribe", "sns:GetSubscriptionAttributes", "sns:Unsubscribe"],
+  aws_chatbot_slack_channel_configuration: ["chatbot:CreateSlackChannelConfiguration", "chatbot:DescribeSlackChannelConfigurations", "iam:PassRole"],
+  aws_cloudwatch_dashboard: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard"],
+  aws_cloudwatch_query_definition: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"],
 };
 
+/** IAM's matching: `*` stands for any characters, anywhere in the action. */
 const granted = (actions: readonly string[], action: string) =>
-  actions.some((a) => a === action || (a.endsWith("*") && action.startsWith(a.slice(0, -1))));
+  actions.some((a) => new RegExp(`^${a.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(action));
 
 describe("deploy role covers what the environment stacks create", () => {
   // Every kind of service, and every environment's options (NAT, endpoints, flow logs, certificate, access logs).
   const config: PlatformConfig = {
     ...defaultConfig,
+    // A Slack channel too, so the Chatbot configuration's actions are checked.
+    environments: { ...defaultConfig.environments, staging: { ...defaultConfig.environments.staging!, notifications: { slack: { workspaceId: "T0123ABCD", channelId: "C0123ABCDE" } } } },
     services: [
       ...defaultConfig.services,
       { name: "mailer", kind: "worker", source: "services/mailer" },
@@ -325,10 +336,10 @@ describe("deploy role covers what the environment stacks create", () => {
   const { environments } = buildApp({ profile: AWS_PROFILE, config });
 
   test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, env) => {
-    const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b" };
+    const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b", slack: env.environment.notifications.slack !== undefined };
     const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props)].flatMap((d) => d.Statement.flatMap((s) => s.Action));
     const types = new Set<string>();
-    for (const stack of [env.network, env.cluster, ...env.services]) {
+    for (const stack of [env.network, env.cluster, ...env.services, env.operations]) {
       const json = synth(stack);
       for (const type of Object.keys(json.resource ?? {})) types.add(type);
       for (const type of Object.keys(json.data ?? {})) types.add(`data.${type}`);

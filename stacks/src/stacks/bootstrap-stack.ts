@@ -33,6 +33,8 @@ export interface BootstrapEnvironment {
    * @default "main"
    */
   readonly branch?: string;
+  /** Its alarms go to Slack through AWS Chatbot: the role may manage that channel configuration. @default false */
+  readonly slack?: boolean;
 }
 
 export interface BootstrapStackProps {
@@ -214,6 +216,7 @@ export class BootstrapStack extends TerraformStack {
         accountId: props.accountId,
         region: env.region ?? props.region,
         project: props.project,
+        slack: env.slack ?? false,
         environment: env.name,
         stateBucket: props.stateBucketName,
       };
@@ -221,7 +224,7 @@ export class BootstrapStack extends TerraformStack {
         new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}${pascal(name)}`, { role: role.name, name, policy: JSON.stringify(document) });
       }
       const lookups = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Lookups`, { role: role.name, name: "lookups", policy: JSON.stringify(deployLookupPolicy(policyProps)) });
-      suppressPolicy(lookups, "BF-IAM-001", "ecs:ListTasks and acm:ListCertificates have no resource-level permissions; ListTasks is narrowed to the environment's cluster by the ecs:cluster condition");
+      suppressPolicy(lookups, "BF-IAM-001", "ecs:ListTasks, acm:ListCertificates, kms:CreateKey, kms:ListAliases and the Logs query-definition calls have no resource-level permissions; ListTasks is narrowed to the environment's cluster, CreateKey to keys tagged with the environment");
       roles.set(env.name, role);
       setup[env.name] = { roleArn: role.arn, githubEnvironment, branch: env.branch ?? BOOTSTRAP_DEFAULTS.branch };
     }
@@ -276,6 +279,6 @@ export function bootstrapPropsFor(environments: readonly ResolvedEnvironment[], 
     githubOwner: owner,
     githubRepo: repo,
     stateBucketName: first.stateBucket,
-    environments: environments.map((e) => ({ name: e.name, region: e.region, branch: options.branch ?? BOOTSTRAP_DEFAULTS.branch })),
+    environments: environments.map((e) => ({ name: e.name, region: e.region, branch: options.branch ?? BOOTSTRAP_DEFAULTS.branch, slack: e.notifications.enabled && e.notifications.slack !== undefined })),
   };
 }

@@ -1,5 +1,5 @@
-import { FargateCluster, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
-import { albName, repositoryName } from "@bun-fargate/config";
+import { AlarmTopic, FargateCluster, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
+import { alarmTopicName, albName, repositoryName } from "@bun-fargate/config";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { pascalCase } from "../naming";
@@ -9,11 +9,17 @@ export interface ClusterStackProps extends PlatformStackProps {
   readonly network: Network;
 }
 
-/** `<env>-cluster`: the ECS cluster, the shared ALB and one ECR repository per service. */
+/**
+ * `<env>-cluster`: the ECS cluster, the shared ALB, one ECR repository per service and the
+ * environment's alarm topic (here because every service stack's alarms notify it, so it must exist
+ * before them).
+ */
 export class ClusterStack extends PlatformStack {
   public readonly cluster: FargateCluster;
   public readonly loadBalancer: PublicLoadBalancer;
   public readonly repositories: ReadonlyMap<string, ServiceRepository>;
+  /** Where every alarm that should reach a person goes; none where `notifications.enabled` is false. */
+  public readonly alarmTopic: AlarmTopic | undefined;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -34,6 +40,10 @@ export class ClusterStack extends PlatformStack {
       repositories.set(svc.name, new ServiceRepository(this, `Repository${pascalCase(svc.name)}`, { name: repositoryName(env.project, env.name, svc.name) }));
     }
     this.repositories = repositories;
+    const n = env.notifications;
+    this.alarmTopic = n.enabled
+      ? new AlarmTopic(this, "AlarmTopic", { name: alarmTopicName(env.project, env.name), region: env.region, emails: n.emails, webhooks: n.webhooks, slack: n.slack, chatbotRoleName: `${env.name}-alarms-chatbot` })
+      : undefined;
 
     const scheme = this.loadBalancer.https ? "https" : "http";
     new TerraformOutput(this, "ClusterName", { value: this.cluster.cluster.name });
@@ -44,5 +54,6 @@ export class ClusterStack extends PlatformStack {
     new TerraformOutput(this, "RepositoryUrls", {
       value: Object.fromEntries([...repositories].map(([name, repo]) => [name, repo.repository.repositoryUrl])),
     });
+    if (this.alarmTopic) new TerraformOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topic.arn });
   }
 }

@@ -1,6 +1,8 @@
-import { ScheduledTask, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { errorLinesFilter, ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
 import { alternateTargetGroupName, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
 import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
+import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { ClusterStack } from "./cluster-stack";
@@ -21,14 +23,20 @@ export const IMAGE_DIGEST_PATTERN = "^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[a-z0-9._/-]
  * inputs always plan to no change and the pipeline never fights Terraform over the task definition.
  */
 export class ServiceStack extends PlatformStack {
+  public readonly service: ResolvedService;
   public readonly image: TerraformVariable;
   public readonly appVersion: TerraformVariable;
   public readonly workload: WebService | WorkerService | ScheduledTask;
+  /** Alarms that notify the environment's topic; none for scheduled tasks or without notifications. */
+  public readonly alarms: ServiceAlarms | undefined;
+  private readonly cluster: ClusterStack;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, tags: { Service: props.service.name } });
     const env = props.environment;
     const svc = props.service;
+    this.cluster = props.cluster;
+    this.service = svc;
     this.image = new TerraformVariable(this, "image", {
       type: "string",
       nullable: false,
@@ -109,7 +117,41 @@ export class ServiceStack extends PlatformStack {
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }
     if (svc.deployment.reason && !(this.workload instanceof ScheduledTask)) suppressPolicy(this.workload.fargate.service, "BF-ECS-005", svc.deployment.reason);
+    const topic = props.cluster.alarmTopic;
+    const workload = this.workload;
+    // Workers count their error lines already (their deployment alarm); web services count them here,
+    // for the dashboard and the log-errors alarm, whether or not anyone is notified.
+    if (workload instanceof WebService) errorLinesFilter(this, `${env.name}-${svc.name}`, workload.fargate.task.logGroup);
+    this.alarms =
+      topic && !(workload instanceof ScheduledTask)
+        ? new ServiceAlarms(this, "OperationalAlarms", {
+            name: `${env.name}-${svc.name}`,
+            topic,
+            clusterName: props.cluster.cluster.cluster.name,
+            serviceName: workload.fargate.service.name,
+            minTasks: svc.minTasks,
+            maxTasks: svc.maxTasks,
+            containerInsights: env.containerInsights,
+            scalesToZero: env.activeHours !== undefined,
+            thresholds: svc.alarms,
+            web:
+              workload instanceof WebService
+                ? { loadBalancer: props.cluster.loadBalancer.loadBalancer, targetGroups: [workload.targetGroup, ...(workload.alternateTargetGroup ? [workload.alternateTargetGroup] : [])] }
+                : undefined,
+            logErrors: { existingFilter: true },
+          })
+        : undefined;
+    // Without a topic nobody hears of this service's trouble: allowed with a reason (BF-OPS-001).
+    if (!topic && env.notifications.reason && !(workload instanceof ScheduledTask)) suppressPolicy(workload.fargate.service, "BF-OPS-001", env.notifications.reason);
     new TerraformOutput(this, "LogGroupName", { value: logGroupName });
     new TerraformOutput(this, "ClusterName", { value: props.cluster.cluster.cluster.name });
+  }
+
+  /**
+   * Sends an alarm this stack creates (a worker's queue, a job's failed run) to the environment's
+   * alarm topic, ALARM and OK both; leaves it as it is where notifications are off.
+   */
+  public notify<T extends CloudwatchMetricAlarm | CloudwatchCompositeAlarm>(alarm: T): T {
+    return this.cluster.alarmTopic ? this.cluster.alarmTopic.route(alarm) : alarm;
   }
 }

@@ -4,7 +4,7 @@ import { buildApp } from "../app";
 import { AWS_PROFILE } from "../testing";
 
 const { environments } = buildApp({ profile: AWS_PROFILE });
-const stacks = environments.flatMap((e) => [e.network, e.cluster, ...e.services]);
+const stacks = environments.flatMap((e) => [e.network, e.cluster, ...e.services, e.operations]);
 
 describe("stack snapshots", () => {
   test.each(stacks.map((s) => [s.node.id, s] as const))("%s", (_id, stack) => {

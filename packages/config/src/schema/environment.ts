@@ -6,6 +6,7 @@ import { isTimeZone } from "../time-zones";
 import { QUOTAS } from "../quotas";
 import { DeploymentSchema } from "./deployment";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
+import { NotificationsSchema } from "./operations";
 import { LOG_LEVELS, SERVICE_NAME, ServiceSettingsSchema } from "./service";
 
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,11}$/;
@@ -117,6 +118,11 @@ export const EnvironmentSchema = strictObject(
     logLevel: v.optional(oneOf(LOG_LEVELS)),
     /** Default for ECS Exec. @default false */
     enableExec: v.optional(bool()),
+    /**
+     * Who is told when an alarm fires: the environment's alarm topic (SNS, encrypted with its own
+     * KMS key) and its subscriptions. @default - on, with no subscriptions (synth says so)
+     */
+    notifications: v.optional(NotificationsSchema),
     /**
      * How deploys replace the services' tasks, unless a service says otherwise.
      * @default - by policy tier: prod canary 10 % for 5 minutes then all, bake 10 minutes; staging

@@ -4,6 +4,7 @@
  * derived from it, with the comments below: this is the one place a setting is declared.
  */
 import * as v from "valibot";
+import { AlarmsSchema } from "./operations";
 import { FARGATE_SIZES } from "../fargate";
 import { ENV } from "../runtime";
 import { scheduleProblem } from "../schedule";
@@ -218,6 +219,11 @@ export const serviceSettingsEntries = {
    * role grants nothing)
    */
   permissions: v.optional(PermissionsSchema),
+  /**
+   * Thresholds of the alarms that notify the environment's alarm topic (see docs/operations.md);
+   * merged key by key over the service's own. @default - each threshold's own default
+   */
+  alarms: v.optional(AlarmsSchema),
 };
 
 export const ServiceSettingsSchema = strictObject(serviceSettingsEntries, "an object of service settings");

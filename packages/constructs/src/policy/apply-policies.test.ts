@@ -1,3 +1,4 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -164,6 +165,17 @@ describe("across stacks", () => {
         deploymentCircuitBreaker: { enable: true, rollback: true },
         alarms: { alarmNames: ["a"], enable: true, rollback: true },
         deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: "5" },
+      });
+      new CloudwatchMetricAlarm(service, "Notify", {
+        alarmName: "api-alert",
+        metricName: "m",
+        namespace: "n",
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 1,
+        alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarms"],
       });
       applyPolicies(network, { environment: "prod" });
       applyPolicies(service, { environment: "prod" });

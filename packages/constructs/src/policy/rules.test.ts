@@ -273,4 +273,25 @@ describe("policy rules", () => {
       expect(ids(only({ taskDefinition: { cpu: "256", memory: "1024" } }))).toEqual(["BF-SIZE-001"]);
     });
   });
+
+  describe("BF-OPS-001 alarms reach a person", () => {
+    test("fires in prod when no alarm of the stack has alarm_actions, naming the service", () => {
+      const found = only({ alarm: { alarmActions: [] } });
+      expect(ids(found)).toEqual(["BF-OPS-001"]);
+      expect(found[0]?.level).toBe("error");
+      expect(found[0]?.message).toContain('aws_ecs_service.Service ("api"): none of the stack\'s 1 alarm(s) has alarm_actions');
+      expect(found[0]?.message).toContain("notifications.reason");
+    });
+    test("warns in staging, is off in dev", () => {
+      expect(ids(only({ alarm: { alarmActions: undefined } }, "staging"), "warning")).toEqual(["BF-OPS-001"]);
+      expect(only({ alarm: { alarmActions: undefined } }, "dev")).toEqual([]);
+    });
+    test("a reason on the service suppresses it, and the finding stays visible", () => {
+      const found = check((s) => {
+        const built = compliantStack(s, { alarm: { alarmActions: [] } });
+        suppressPolicy(built.service, "BF-OPS-001", "a demo environment nobody is on call for");
+      });
+      expect(found.map((f) => [f.ruleId, f.level])).toEqual([["BF-OPS-001", "info"]]);
+    });
+  });
 });

@@ -3,6 +3,7 @@
  * change one resource's props, and a way to read what the policy reported. Not exported from the
  * package; rules are tested against these, not against our constructs, so they hold for any stack.
  */
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { App, TerraformStack, Testing } from "cdktf";
 import { AppautoscalingTarget, type AppautoscalingTargetConfig } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup, type CloudwatchLogGroupConfig } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -50,6 +51,7 @@ export interface Patches {
   readonly service?: Partial<EcsServiceConfig>;
   readonly scaling?: Partial<AppautoscalingTargetConfig>;
   readonly policy?: Partial<IamRolePolicyConfig>;
+  readonly alarm?: Partial<CloudwatchMetricAlarmConfig>;
 }
 
 export interface Built {
@@ -148,6 +150,18 @@ export function compliantStack(scope: Construct, p: Patches = {}): Built {
     minCapacity: 2,
     maxCapacity: 10,
     ...p.scaling,
+  });
+  new CloudwatchMetricAlarm(scope, "Notify", {
+    alarmName: "api-alert-log-errors",
+    namespace: "BunFargate/Logs",
+    metricName: "api-errors",
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 3,
+    threshold: 5,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarms"],
+    ...p.alarm,
   });
   return { lb, http, taskSg, repo, taskDefinition, service, policy };
 }

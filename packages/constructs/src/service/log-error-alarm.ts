@@ -15,6 +15,20 @@ export interface LogErrorAlarmProps {
 /** Metric namespace of the error counts taken from service logs. */
 export const LOG_METRICS_NAMESPACE = "BunFargate/Logs";
 
+/** The metric the `ErrorLines` filter writes for a service named `name` (e.g. `prod-mailer`). */
+export const logErrorMetricName = (name: string): string => `${name}-errors`;
+
+/** Counts `error` and `fatal` lines of a log group whose lines are JSON with a `level` field. */
+export function errorLinesFilter(scope: Construct, name: string, logGroup: CloudwatchLogGroup): CloudwatchLogMetricFilter {
+  const metricName = logErrorMetricName(name);
+  return new CloudwatchLogMetricFilter(scope, "ErrorLines", {
+    name: metricName,
+    logGroupName: logGroup.name,
+    pattern: '{ ($.level = "error") || ($.level = "fatal") }',
+    metricTransformation: { name: metricName, namespace: LOG_METRICS_NAMESPACE, value: "1", defaultValue: "0", unit: "Count" },
+  });
+}
+
 /**
  * Counts `error` and `fatal` log lines and alarms when they pass a rate. Used as a deployment
  * alarm where no load balancer reports failures (workers): a release that errors rolls back.
@@ -34,13 +48,8 @@ export class LogErrorAlarm extends Construct {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new Error(`LogErrorAlarm "${props.name}": errorsPerMinute ${threshold} must be a whole number of at least 1`);
     }
-    const metricName = `${props.name}-errors`;
-    this.metricFilter = new CloudwatchLogMetricFilter(this, "ErrorLines", {
-      name: metricName,
-      logGroupName: props.logGroup.name,
-      pattern: '{ ($.level = "error") || ($.level = "fatal") }',
-      metricTransformation: { name: metricName, namespace: LOG_METRICS_NAMESPACE, value: "1", defaultValue: "0", unit: "Count" },
-    });
+    const metricName = logErrorMetricName(props.name);
+    this.metricFilter = errorLinesFilter(this, props.name, props.logGroup);
     this.alarm = new CloudwatchMetricAlarm(this, "Alarm", {
       alarmName: LogErrorAlarm.alarmNameFor(props.name),
       alarmDescription: "The service logs errors: roll the deployment back",

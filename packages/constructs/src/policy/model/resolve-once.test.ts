@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { IConstruct } from "constructs";
 import { applyPolicies } from "../apply-policies";
@@ -32,6 +33,18 @@ function build(options: { suppressIn?: string; foreignAspectIn?: string } = {}):
       alarms: { alarmNames: ["a"], enable: true, rollback: true },
       // Rolling breaks BF-ECS-005 in prod, which the suppression accepts.
       deploymentConfiguration: options.suppressIn === name ? { strategy: "ROLLING" } : { strategy: "BLUE_GREEN", bakeTimeInMinutes: "5" },
+    });
+    // Someone is told when it fails (BF-OPS-001).
+    new CloudwatchMetricAlarm(stack, "Notify", {
+      alarmName: `${name}-alert`,
+      namespace: "n",
+      metricName: "m",
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarms"],
     });
     if (options.suppressIn === name) suppressPolicy(service, "BF-ECS-005", "rolls on purpose in this test, no traffic shift");
     if (options.foreignAspectIn === name) Aspects.of(stack).add(new AddLogGroup());

@@ -4,6 +4,7 @@ import { nonRootUser, noHostAccess, notPrivileged, readOnlyRoot, secretsByRefere
 import { bakedDeploys, circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
 import { leastPrivilege, taskRoleGrants } from "./iam";
 import { multiAz, taskIngressClosed } from "./network";
+import { alarmsNotify } from "./operations";
 import { rightSized } from "./size";
 import { immutableTags, logRetention, scanOnPush } from "./storage";
 
@@ -30,6 +31,7 @@ export const RULES: readonly PolicyRule[] = [
   immutableTags,
   scanOnPush,
   rightSized,
+  alarmsNotify,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
