@@ -1,4 +1,4 @@
-import { defaultConfig, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
+import { defaultConfig, deployOrder, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
 import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
 import { App } from "cdktf";
 import { ProfileError, profileFromEnv, type SynthProfile } from "./profile";
@@ -58,9 +58,14 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     const base = { environment, profile };
     const network = new NetworkStack(app, stackName(environment.name, "network"), base);
     const cluster = new ClusterStack(app, stackName(environment.name, "cluster"), { ...base, network: network.network });
-    const services = environment.services.map(
-      (service) => new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster }),
-    );
+    // Callees first: a caller's stack takes its callees' stacks (their security groups).
+    const built = new Map<string, ServiceStack>();
+    for (const service of deployOrder(environment.services)) {
+      const callees = service.calls.map((name) => built.get(name)!);
+      built.set(service.name, new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster, callees }));
+    }
+    // Config order everywhere else (outputs, dashboards), as before.
+    const services = environment.services.map((service) => built.get(service.name)!);
     const runbookUrl = `https://github.com/${options.repository ?? BOOTSTRAP_DEFAULTS.repository}/blob/main/docs/operations.md`;
     const operations = new OperationsStack(app, stackName(environment.name, "operations"), { ...base, cluster, services, runbookUrl });
     for (const stack of [network, cluster, ...services, operations]) {

@@ -41,7 +41,7 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     // Defaults only where the kind scales on them; a value set anywhere else is kept, for validation to name.
     requestsPerTaskPerMinute: o.requestsPerTaskPerMinute ?? svc.requestsPerTaskPerMinute ?? (svc.kind === "web" ? DEFAULT_REQUESTS_PER_TASK_PER_MINUTE : undefined),
     cpuTargetPercent:
-      o.cpuTargetPercent ?? svc.cpuTargetPercent ?? (svc.kind === "web" ? DEFAULT_WEB_CPU_TARGET_PERCENT : svc.kind === "worker" ? DEFAULT_CPU_TARGET_PERCENT : undefined),
+      o.cpuTargetPercent ?? svc.cpuTargetPercent ?? (svc.kind === "web" ? DEFAULT_WEB_CPU_TARGET_PERCENT : svc.kind === "worker" || svc.kind === "internal" ? DEFAULT_CPU_TARGET_PERCENT : undefined),
     spotShare: o.spotShare ?? svc.spotShare ?? env.spotShare ?? 0,
     // Environment-level variables extend, not replace, the service's own.
     environment: { ...(svc.environment ?? {}), ...(o.environment ?? {}) },
@@ -50,6 +50,7 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
     schedule: o.schedule ?? svc.schedule,
     routing: o.routing ?? svc.routing,
+    calls: svc.calls ?? [],
     // Grants add up: the service's own, then the environment's (ARNs of its account).
     permissions: [...(svc.permissions ?? []), ...(o.permissions ?? [])],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),

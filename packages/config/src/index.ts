@@ -16,6 +16,7 @@ export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";
 export { patternCovers, shadows } from "./routes";
 export { albUsage } from "./validate-environment";
+export { CALLABLE_KINDS, callUrlVariable, deployDependencies, deployOrder, serviceConnectUrl } from "./calls";
 export { PLATFORM_TASK_DEFINITION_BYTES, taskDefinitionBytes } from "./task-definition-size";
 export { show } from "./show";
 export { grantStatements, isFullSecretArn, permissionStatements, secretResourceArn, type GrantStatement } from "./grants";

@@ -31,3 +31,6 @@ export const alarmTopicName = (project: string, environment: string): string => 
 export const dashboardName = (project: string, environment: string): string => `${project}-${environment}`;
 /** Folder of the environment's saved Logs Insights queries (`/` makes folders in the console). */
 export const queryFolder = (project: string, environment: string): string => `${project}/${environment}`;
+
+/** The Cloud Map HTTP namespace of an environment's Service Connect: `<project>-<env>`. */
+export const serviceConnectNamespaceName = (project: string, env: string): string => `${project}-${env}`;

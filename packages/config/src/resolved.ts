@@ -43,6 +43,8 @@ export interface ResolvedService {
   readonly routing: RoutingConfig | undefined;
   /** How a deploy replaces the tasks (every number filled in); workers never shift traffic. */
   readonly deployment: ResolvedDeployment;
+  /** Services this one calls through Service Connect, in the order given. */
+  readonly calls: readonly string[];
   /** What the task role grants: the service's list, then the environment's. */
   readonly permissions: readonly Grant[];
   /** Thresholds of the alarms that notify the environment's alarm topic. */

@@ -12,6 +12,24 @@ export const ALB_IDLE_TIMEOUT_SECONDS = 60;
 export const APP_IDLE_TIMEOUT_SECONDS = 75;
 
 /**
+ * Service Connect proxy (Envoy) idle timeout: like the ALB's, shorter than the app's keep-alive
+ * (APP_IDLE_TIMEOUT_SECONDS), so the proxy, never the app, closes an idle connection and no request
+ * is sent down a connection the app is closing. (AWS's default for HTTP is 300 s, longer than Bun allows.)
+ */
+export const SERVICE_CONNECT_IDLE_TIMEOUT_SECONDS = 60;
+
+/**
+ * Service Connect per-request timeout: the proxy answers 504 to the caller when the callee has not
+ * finished a response in this time (AWS's default is 15 s). Equal to the drain a stopping task
+ * gives its requests, so a request that may still finish is not cut, and longer than a caller's own
+ * client timeout (the API's is CALL_TIMEOUT_MS), so the caller's clear error comes first.
+ */
+export const SERVICE_CONNECT_PER_REQUEST_TIMEOUT_SECONDS = 10;
+
+/** How long a service waits for a service it calls before answering 503 itself. */
+export const CALL_TIMEOUT_MS = 5_000;
+
+/**
  * How long the ALB drains a target before ECS stops the task. ECS waits for draining to finish
  * before sending SIGTERM, so this bounds how long a deploy waits per task. AWS suggests 5-30 s for
  * APIs whose requests finish in well under a second.

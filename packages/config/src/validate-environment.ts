@@ -6,6 +6,7 @@ import { QUOTAS, quotaText } from "./quotas";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
 import { shadows } from "./routes";
 import { validatePermissions } from "./validate-permissions";
+import { validateCalls } from "./calls";
 import { taskDefinitionBytes } from "./task-definition-size";
 import type { RoutingConfig, VpcEndpointName } from "./types";
 
@@ -190,6 +191,7 @@ function validateQuotas(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
  * project name is one problem.
  */
 export function validateEnvironment(env: ResolvedEnvironment, issues: ConfigIssue[], names = true): void {
+  validateCalls(env, issues);
   validateCertificate(env, issues);
   validateNotifications(env, issues);
   validateRoutes(env, issues);

@@ -52,7 +52,7 @@ function validateDeployment(svc: ResolvedService, report: Report): void {
     if (d.setIn === "service") report("deployment", d.strategy, "a scheduled service starts a fresh task on every run and has no ECS service to deploy; leave deployment out");
     return;
   }
-  if (svc.kind === "worker" && TRAFFIC_SHIFTING.has(d.strategy)) {
+  if ((svc.kind === "worker" || svc.kind === "internal") && TRAFFIC_SHIFTING.has(d.strategy)) {
     report("deployment.strategy", d.strategy, `shifts traffic through a load balancer, which a ${svc.kind} has none of; allowed: "rolling", or "blue-green" (a full new revision watched by its alarms for bakeTimeMinutes)`);
   }
   if (svc.kind !== "web" || d.strategy === "rolling" || !svc.routing) return;

@@ -17,6 +17,8 @@ export * from "./service/fargate-service";
 export * from "./service/web-service";
 export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
+export * from "./service/internal-service";
+export * from "./service/service-call";
 export * from "./service/scheduled-task";
 export * from "./policy";
 export * from "./operations/alarm-topic";

@@ -1,5 +1,5 @@
 import { AlarmTopic, FargateCluster, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
-import { alarmTopicName, albName, repositoryName } from "@bun-fargate/config";
+import { alarmTopicName, albName, repositoryName, serviceConnectNamespaceName } from "@bun-fargate/config";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { pascalCase } from "../naming";
@@ -10,7 +10,7 @@ export interface ClusterStackProps extends PlatformStackProps {
 }
 
 /**
- * `<env>-cluster`: the ECS cluster, the shared ALB, one ECR repository per service and the
+ * `<env>-cluster`: the ECS cluster with its Service Connect namespace, the shared ALB, one ECR repository per service and the
  * environment's alarm topic (here because every service stack's alarms notify it, so it must exist
  * before them).
  */
@@ -24,7 +24,11 @@ export class ClusterStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
     const env = props.environment;
-    this.cluster = new FargateCluster(this, "Cluster", { name: `${env.project}-${env.name}`, containerInsights: env.containerInsights });
+    this.cluster = new FargateCluster(this, "Cluster", {
+      name: `${env.project}-${env.name}`,
+      containerInsights: env.containerInsights,
+      serviceConnectNamespace: serviceConnectNamespaceName(env.project, env.name),
+    });
     this.loadBalancer = new PublicLoadBalancer(this, "LoadBalancer", {
       name: albName(env.project, env.name),
       vpc: props.network.vpc,
@@ -54,6 +58,7 @@ export class ClusterStack extends PlatformStack {
     new TerraformOutput(this, "RepositoryUrls", {
       value: Object.fromEntries([...repositories].map(([name, repo]) => [name, repo.repository.repositoryUrl])),
     });
+    new TerraformOutput(this, "ServiceConnectNamespace", { value: this.cluster.namespace!.name });
     if (this.alarmTopic) new TerraformOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topic.arn });
   }
 }

@@ -1,10 +1,11 @@
-import { errorLinesFilter, ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
-import { alternateTargetGroupName, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
+import { errorLinesFilter, InternalService, ScheduledTask, ServiceAlarms, ServiceCall, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { alternateTargetGroupName, callUrlVariable, serviceConnectUrl, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
 import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
 import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
+import { pascalCase } from "../naming";
 import type { ClusterStack } from "./cluster-stack";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
@@ -12,6 +13,11 @@ export interface ServiceStackProps extends PlatformStackProps {
   readonly service: ResolvedService;
   readonly network: Network;
   readonly cluster: ClusterStack;
+  /**
+   * The stacks of the services this one calls (its `calls`), built first: each gets a ServiceCall
+   * here, so this stack depends on theirs. @default [] (calls nobody)
+   */
+  readonly callees?: readonly ServiceStack[];
 }
 
 /** Digest references only: a tag can be moved, a digest always names the same image. */
@@ -26,7 +32,9 @@ export class ServiceStack extends PlatformStack {
   public readonly service: ResolvedService;
   public readonly image: TerraformVariable;
   public readonly appVersion: TerraformVariable;
-  public readonly workload: WebService | WorkerService | ScheduledTask;
+  public readonly workload: WebService | InternalService | WorkerService | ScheduledTask;
+  /** One per service this one calls: the security group rules between the two. */
+  public readonly calls: readonly ServiceCall[];
   /** Alarms that notify the environment's topic; none for scheduled tasks or without notifications. */
   public readonly alarms: ServiceAlarms | undefined;
   private readonly cluster: ClusterStack;
@@ -57,6 +65,13 @@ export class ServiceStack extends PlatformStack {
     const repository = props.cluster.repositories.get(svc.name);
     if (!repository) throw new Error(`${id}: the cluster stack has no repository for service "${svc.name}"`);
     const logGroupName = serviceLogGroupName(env.project, env.name, svc.name);
+    const callees = props.callees ?? [];
+    const missing = svc.calls.filter((name) => !callees.some((c) => c.service.name === name));
+    if (missing.length > 0) throw new Error(`${id}: calls ${JSON.stringify(missing)}, whose stacks were not passed as callees`);
+    const namespace = props.cluster.cluster.namespace;
+    const callsSomeone = svc.calls.length > 0;
+    if (callsSomeone && !namespace) throw new Error(`${id}: calls other services, but the cluster has no Service Connect namespace`);
+    const connect = namespace ? { namespace } : undefined;
 
     const common: FargateWorkloadProps = {
       name: svc.name,
@@ -79,6 +94,8 @@ export class ServiceStack extends PlatformStack {
         [ENV.appVersion]: this.appVersion.stringValue,
         [ENV.environment]: env.name,
         [ENV.drainTimeoutMs]: String(DRAIN_TIMEOUT_MS),
+        // Each callee's Service Connect alias, e.g. ORDERS_URL=http://orders:8080.
+        ...Object.fromEntries(callees.filter((c) => svc.calls.includes(c.service.name)).map((c) => [callUrlVariable(c.service.name), serviceConnectUrl(c.service)])),
       },
       secrets: svc.secrets,
       command: svc.command,
@@ -101,14 +118,22 @@ export class ServiceStack extends PlatformStack {
         healthCheckPath: svc.healthCheckPath,
         deployment: svc.deployment,
         alternateTargetGroupName: alternateTargetGroupName(env.project, env.name, svc.name),
+        // Web services serve through Service Connect too: internal services call them without the ALB.
+        serviceConnect: connect && { ...connect, serve: true },
       });
       this.workload = web;
       const base = env.certificate ? `https://${env.certificate.domainName}` : `http://${props.cluster.loadBalancer.loadBalancer.dnsName}`;
       const path = (svc.routing?.pathPatterns?.[0] ?? "/").replace(/\*.*$/, "");
       new TerraformOutput(this, "Url", { value: `${base}${path}` });
       new TerraformOutput(this, "ServiceName", { value: web.fargate.service.name });
+    } else if (svc.kind === "internal") {
+      const internal = new InternalService(this, "Internal", { ...common, ...scaling, containerPort: svc.containerPort, deployment: svc.deployment, serviceConnect: connect! });
+      this.workload = internal;
+      new TerraformOutput(this, "Url", { value: serviceConnectUrl(svc) });
+      new TerraformOutput(this, "ServiceName", { value: internal.fargate.service.name });
     } else if (svc.kind === "worker") {
-      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment });
+      // A worker joins only to call: it serves nothing, and the proxy costs task memory.
+      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment, serviceConnect: callsSomeone ? connect : undefined });
       this.workload = worker;
       new TerraformOutput(this, "ServiceName", { value: worker.fargate.service.name });
     } else {
@@ -116,6 +141,15 @@ export class ServiceStack extends PlatformStack {
       this.workload = task;
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }
+    const caller = this.workload;
+    this.calls = svc.calls.map((name) => {
+      const callee = callees.find((c) => c.service.name === name)!;
+      if (caller instanceof ScheduledTask || callee.workload instanceof ScheduledTask || callee.workload instanceof WorkerService) {
+        throw new Error(`${id}: calls "${name}", a ${callee.service.kind} service; only web and internal services can be called (and scheduled tasks cannot call)`);
+      }
+      // The ID names the callee: removing one call leaves the others' rules in place.
+      return new ServiceCall(this, `Calls${pascalCase(name)}`, { caller: caller.fargate, callerName: svc.name, callee: callee.workload.fargate, calleeName: name, port: callee.service.containerPort });
+    });
     if (svc.deployment.reason && !(this.workload instanceof ScheduledTask)) suppressPolicy(this.workload.fargate.service, "BF-ECS-005", svc.deployment.reason);
     const topic = props.cluster.alarmTopic;
     const workload = this.workload;

@@ -186,7 +186,7 @@ export const serviceSettingsEntries = {
   ),
   /**
    * Average CPU utilisation autoscaling keeps the tasks at. @default 85 for a `web` service (above
-   * the utilisation measured at its request target, so requests lead), 60 for a `worker`
+   * the utilisation measured at its request target, so requests lead), 60 for a `worker` or `internal`
    */
   cpuTargetPercent: v.optional(int(CPU_TARGET_RANGE.min, CPU_TARGET_RANGE.max, `must be a whole percentage from ${CPU_TARGET_RANGE.min} to ${CPU_TARGET_RANGE.max}`)),
   /**
@@ -234,8 +234,12 @@ export const ServiceSchema = strictObject(
   {
     /** Lower-case name, used in stack, resource and DNS names. */
     name: text(SERVICE_NAME, "must be 2-24 lower-case letters, digits and hyphens, starting with a letter", 24),
-    /** `web` sits behind the ALB, `worker` runs without one, `scheduled` runs on a schedule. */
-    kind: oneOf(["web", "worker", "scheduled"]),
+    /**
+     * `web` sits behind the ALB, `internal` serves HTTP only to the services that call it (ECS
+     * Service Connect, `http://<name>:<containerPort>`), `worker` runs without either, `scheduled`
+     * runs on a schedule.
+     */
+    kind: oneOf(["web", "internal", "worker", "scheduled"]),
     /** Folder holding the service's Dockerfile, relative to the repository root. */
     source: text(SOURCE, 'must be a folder relative to the repository root, such as "services/orders" (no leading /, no . or .. segments)', 512),
     /** Port the container listens on. @default 8080 */
@@ -254,6 +258,13 @@ export const ServiceSchema = strictObject(
         }),
       ),
     ),
+    /**
+     * Services this one calls over HTTP through ECS Service Connect (`web` or `internal` ones). Each
+     * callee's URL arrives as `<NAME>_URL` (e.g. `ORDERS_URL=http://orders:8080`), and the callee's
+     * security group admits this service's on its container port. No cycles (README, "My service
+     * calls another service"). @default [] (calls nobody)
+     */
+    calls: v.optional(list(text(SERVICE_NAME, "must be the name of another service (2-24 lower-case letters, digits and hyphens)", 24), 'a list of service names such as ["orders"]', 50)),
     ...serviceSettingsEntries,
   },
   "an object { name, kind, source, ... }",

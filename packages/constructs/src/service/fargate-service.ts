@@ -3,8 +3,9 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
 import { DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT, type ActiveHours } from "@bun-fargate/config";
-import { HEALTH_CHECK_GRACE_PERIOD_SECONDS } from "@bun-fargate/config/runtime";
+import { HEALTH_CHECK_GRACE_PERIOD_SECONDS, SERVICE_CONNECT_IDLE_TIMEOUT_SECONDS, SERVICE_CONNECT_PER_REQUEST_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { capacityStrategy } from "./capacity-strategy";
@@ -13,6 +14,20 @@ import { ServiceAutoscaling } from "./service-autoscaling";
 import type { FargateTaskDefinition } from "./task-definition";
 import { workloadSecurityGroup, workloadTask, type FargateWorkloadProps } from "./workload";
 
+/** How a service joins ECS Service Connect. */
+export interface ServiceConnectSettings {
+  /** The cluster's Cloud Map HTTP namespace. */
+  readonly namespace: ServiceDiscoveryHttpNamespace;
+  /**
+   * Serve the container port to the namespace as `http://<name>:<containerPort>` (client-server);
+   * otherwise only call others (client). @default false
+   */
+  readonly serve?: boolean;
+  /** Seconds the proxy waits for a response. @default 10 (SERVICE_CONNECT_PER_REQUEST_TIMEOUT_SECONDS) */
+  readonly perRequestTimeoutSeconds?: number;
+  /** Seconds an idle connection stays open. @default 60 (SERVICE_CONNECT_IDLE_TIMEOUT_SECONDS) */
+  readonly idleTimeoutSeconds?: number;
+}
 
 export interface FargateServiceProps extends FargateWorkloadProps {
   /** @default 1 */
@@ -51,6 +66,8 @@ export interface FargateServiceProps extends FargateWorkloadProps {
   };
   /** How a deploy replaces the tasks. @default { strategy: "rolling" } */
   readonly deployment?: DeploymentSettings;
+  /** Join ECS Service Connect. @default - not joined: the service neither calls nor serves others */
+  readonly serviceConnect?: ServiceConnectSettings;
   /** CloudWatch alarms that roll a deployment back. @default [] */
   readonly deploymentAlarmNames?: readonly string[];
   /** Run only in these hours; scale to zero outside them. @default - always */
@@ -91,6 +108,8 @@ export class FargateService extends Construct {
     if (!props.loadBalancing && (deployment.strategy === "canary" || deployment.strategy === "linear")) {
       throw new Error(`FargateService "${props.name}": a "${deployment.strategy}" deployment shifts traffic through a load balancer; without one use "rolling" or "blue-green"`);
     }
+    const connect = props.serviceConnect;
+    if (connect?.serve && props.containerPort === undefined) throw new Error(`FargateService "${props.name}": serviceConnect.serve needs a containerPort to serve`);
     this.task = workloadTask(this, props, { containerPort: props.containerPort });
     this.securityGroup = workloadSecurityGroup(this, props, `Tasks of ${props.namePrefix}-${props.name}`);
 
@@ -128,6 +147,30 @@ export class FargateService extends Construct {
                 : undefined,
             },
           ]
+        : undefined,
+      serviceConnectConfiguration: connect
+        ? {
+            enabled: true,
+            namespace: connect.namespace.arn,
+            // The proxy's own log lines (connection errors, upstream resets) beside the app's.
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: { "awslogs-group": this.task.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": `${props.namePrefix}-${props.name}-proxy` },
+            },
+            service: connect.serve
+              ? [
+                  {
+                    portName: this.task.portName,
+                    discoveryName: props.name,
+                    clientAlias: { port: props.containerPort!, dnsName: props.name },
+                    timeout: {
+                      perRequestTimeoutSeconds: connect.perRequestTimeoutSeconds ?? SERVICE_CONNECT_PER_REQUEST_TIMEOUT_SECONDS,
+                      idleTimeoutSeconds: connect.idleTimeoutSeconds ?? SERVICE_CONNECT_IDLE_TIMEOUT_SECONDS,
+                    },
+                  },
+                ]
+              : undefined,
+          }
         : undefined,
       healthCheckGracePeriodSeconds: lb ? HEALTH_CHECK_GRACE_PERIOD_SECONDS : undefined,
       deploymentMinimumHealthyPercent: 100,

@@ -66,6 +66,8 @@ export class FargateTaskDefinition extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   public readonly roles: TaskRoles;
   public readonly containerName: string;
+  /** Name of the container's port mapping, which Service Connect refers to. */
+  public readonly portName = "http";
 
   constructor(scope: Construct, id: string, props: FargateTaskDefinitionProps) {
     super(scope, id);
@@ -112,7 +114,7 @@ export class FargateTaskDefinition extends Construct {
       readonlyRootFilesystem: true,
       privileged: false,
       stopTimeout,
-      portMappings: props.containerPort === undefined ? [] : [{ containerPort: props.containerPort, protocol: "tcp", name: "http" }],
+      portMappings: props.containerPort === undefined ? [] : [{ containerPort: props.containerPort, protocol: "tcp", name: this.portName, appProtocol: "http" }],
       environment: Object.entries(props.environment ?? {})
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, value]) => ({ name, value })),

@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import type { PublicLoadBalancer } from "../load-balancer/public-load-balancer";
 import { DeploymentAlarms } from "./deployment-alarms";
 import type { DeploymentSettings } from "./deployment-strategy";
-import { FargateService } from "./fargate-service";
+import { FargateService, type ServiceConnectSettings } from "./fargate-service";
 import { TrafficShift } from "./traffic-shift";
 import type { FargateWorkloadProps } from "./workload";
 
@@ -43,6 +43,11 @@ export interface WebServiceProps extends FargateWorkloadProps {
   readonly deployment?: DeploymentSettings;
   /** Name of the second target group, at most 32 characters. @default - targetGroupName with "-2" */
   readonly alternateTargetGroupName?: string;
+  /**
+   * Also serve the container port through ECS Service Connect (`serve: true`), so other services
+   * call this one without the ALB. @default - not joined
+   */
+  readonly serviceConnect?: ServiceConnectSettings;
 }
 
 /** A service behind the shared ALB, reachable only through it. */

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { DeploymentSettings } from "./deployment-strategy";
-import { FargateService } from "./fargate-service";
+import { FargateService, type ServiceConnectSettings } from "./fargate-service";
 import type { FargateWorkloadProps } from "./workload";
 import { LogErrorAlarm } from "./log-error-alarm";
 
@@ -18,6 +18,8 @@ export interface WorkerServiceProps extends FargateWorkloadProps {
    * the old one for bakeTimeMinutes while its error alarm is watched). @default { strategy: "rolling" }
    */
   readonly deployment?: DeploymentSettings;
+  /** Join ECS Service Connect as a client, to call other services. @default - not joined */
+  readonly serviceConnect?: Omit<ServiceConnectSettings, "serve">;
 }
 
 /**

@@ -1,0 +1,115 @@
+/**
+ * Whom a service calls (`calls` in services.ts): the callee's URL through ECS Service Connect, the
+ * checks of the call graph, and the order its stacks are deployed in.
+ *
+ * Cycles are refused, every one of them. The callee's security group rule that admits a caller
+ * lives in the caller's stack and names the callee's group, so each call is a Terraform stack
+ * dependency (callee first): a cycle of calls is a cycle of stacks, which cdktf cannot order and
+ * no pipeline can deploy. It also keeps a first deploy's order well defined: every callee runs
+ * before the services that call it.
+ */
+import type { ConfigIssue } from "./errors";
+import type { ResolvedEnvironment, ResolvedService } from "./resolved";
+import type { ServiceKind } from "./types";
+import { didYouMean } from "./suggest";
+
+/** Kinds that serve HTTP to other services through Service Connect. */
+export const CALLABLE_KINDS: readonly ServiceKind[] = ["web", "internal"];
+
+/** The variable holding a callee's URL: `orders` -> `ORDERS_URL`, `bun-api` -> `BUN_API_URL`. */
+export function callUrlVariable(callee: string): string {
+  return `${callee.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/** Where a caller reaches a callee: Service Connect's client alias, `http://<name>:<port>`. */
+export function serviceConnectUrl(callee: Pick<ResolvedService, "name" | "containerPort">): string {
+  return `http://${callee.name}:${callee.containerPort}`;
+}
+
+/** What a service depends on at deploy time: the services it calls. (One place to add other edges.) */
+export function deployDependencies(svc: Pick<ResolvedService, "calls">): readonly string[] {
+  return svc.calls;
+}
+
+/**
+ * The services in deploy order: each after everything it depends on, otherwise in config order.
+ * Throws on a cycle, naming it; validation refuses cycles first, so this only throws for a
+ * caller that skipped loadConfig.
+ */
+export function deployOrder<T extends Pick<ResolvedService, "name" | "calls">>(services: readonly T[]): T[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const order: T[] = [];
+  const visit = (svc: T, path: readonly string[]) => {
+    if (done.has(svc.name)) return;
+    if (path.includes(svc.name)) throw new Error(`calls form a cycle: ${[...path.slice(path.indexOf(svc.name)), svc.name].join(" -> ")}; no deploy order exists`);
+    for (const dep of deployDependencies(svc)) {
+      const next = byName.get(dep);
+      if (next) visit(next, [...path, svc.name]);
+    }
+    done.add(svc.name);
+    order.push(svc);
+  };
+  for (const svc of services) visit(svc, []);
+  return order;
+}
+
+/** The first cycle of calls through `start`, as names from `start` back to it, if any. */
+function cycleFrom(start: string, byName: ReadonlyMap<string, ResolvedService>): string[] | undefined {
+  const seen = new Set<string>();
+  const walk = (name: string, path: string[]): string[] | undefined => {
+    for (const next of byName.get(name)?.calls ?? []) {
+      if (next === start) return [...path, next];
+      if (seen.has(next) || !byName.has(next)) continue;
+      seen.add(next);
+      const found = walk(next, [...path, next]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(start, [start]);
+}
+
+/** Checks every service's `calls` in one environment; appends every problem to `issues`. */
+export function validateCalls(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+  const byName = new Map(env.services.map((s) => [s.name, s]));
+  const names = [...byName.keys()];
+  const reported = new Set<string>();
+  for (const svc of env.services) {
+    const where = `${env.name} / service "${svc.name}"`;
+    const report = (value: unknown, problem: string) => issues.push({ where, field: "calls", value, problem });
+    if (svc.calls.length > 0 && svc.kind === "scheduled") {
+      // A scheduled task is started by EventBridge Scheduler (RunTask), which cannot join Service Connect.
+      report(svc.calls, "a scheduled task runs outside any ECS service and cannot use Service Connect; only web, internal and worker services may call others");
+    }
+    const seen = new Set<string>();
+    for (const callee of svc.calls) {
+      if (seen.has(callee)) report(callee, "is listed twice; list each callee once");
+      seen.add(callee);
+      if (callee === svc.name) {
+        report(callee, "a service cannot call itself through Service Connect; call your own code directly");
+        continue;
+      }
+      const target = byName.get(callee);
+      if (!target) {
+        report(callee, `unknown service${didYouMean(callee, names)}; allowed: ${names.filter((n) => n !== svc.name && CALLABLE_KINDS.includes(byName.get(n)!.kind)).join(", ") || "none (no web or internal service)"}`);
+        continue;
+      }
+      if (!CALLABLE_KINDS.includes(target.kind)) {
+        report(callee, `is a ${target.kind} service, which serves no HTTP; allowed callees are web and internal services`);
+      }
+      const variable = callUrlVariable(callee);
+      if (Object.hasOwn(svc.environment, variable) || Object.hasOwn(svc.secrets, variable)) {
+        issues.push({ where, field: `environment.${variable}`, value: variable, problem: `is set by the platform because this service calls "${callee}"; leave it out` });
+      }
+    }
+    const cycle = cycleFrom(svc.name, byName);
+    if (cycle && !cycle.some((n) => reported.has(n))) {
+      for (const n of cycle) reported.add(n);
+      report(
+        cycle.join(" -> "),
+        "calls form a cycle, which is refused: each call puts the callee's security group rule in the caller's stack, so a cycle is a cycle of Terraform stacks that cannot be deployed in any order; break it (e.g. call back through a queue)",
+      );
+    }
+  }
+}
