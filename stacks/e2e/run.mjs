@@ -179,13 +179,15 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
   if (queryDefinitions.length) left.push(`query definitions: ${queryDefinitions.map((d) => d.name).join(", ")}`);
   if (inv.iamRoles.length) left.push(`iamRoles: ${inv.iamRoles.join(", ")}`);
   if (inv.s3Buckets.length) left.push(`s3Buckets: ${inv.s3Buckets.join(", ")}`);
+  // The hosted zone is the account's (a precondition); the records in it are ours.
+  if (inv.route53Records.length) left.push(`route53Records: ${inv.route53Records.join(", ")}`);
   return left;
 }
 
@@ -248,6 +250,69 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
   if (queries.length) {
     const held = queryDefinitions.map((q) => q.name).sort();
     check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
+  }
+}
+
+/** An IPv6 address as a 128-bit number ("2400:6500::" -> 0x24006500000...n). */
+function ipv6Bits(address) {
+  const [head, tail = ""] = address.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || "0", 16)), 0n);
+}
+
+/** Whether CIDR `inner` lies inside CIDR `outer`. */
+function ipv6Within(inner, outer) {
+  const [ia, ip] = inner.split("/");
+  const [oa, op] = outer.split("/");
+  if (Number(ip) < Number(op)) return false;
+  const shift = 128n - BigInt(op);
+  return ipv6Bits(ia) >> shift === ipv6Bits(oa) >> shift;
+}
+
+/**
+ * The company's domain, as moto holds it after the cluster stack's apply: every alias record of the
+ * stack names the ALB, the created certificate is ISSUED (through aws_acm_certificate_validation)
+ * and is the HTTPS listener's, the listener sends the stack's HSTS value, and a dual-stack ALB sits
+ * in subnets with IPv6 ranges of the VPC's.
+ */
+async function checkDomain(tools, motoUrl, st) {
+  const zones = dataOf(st, "aws_route53_zone");
+  const aliases = resourcesOf(st, "aws_route53_record").filter((r) => r.alias);
+  const [lb] = resourcesOf(st, "aws_lb");
+  if (!aliases.length || !lb) return;
+  if (!check(`${st.name}: its hosted zone is looked up by name (the only way the harness can provide it)`, zones.length === 1, `${zones.length} aws_route53_zone data source(s)`)) return;
+  const domainName = aliases[0].name;
+  const d = await motoctl(tools, motoUrl, "domain", regionOf(st), zones[0].name, domainName, lb.name);
+  const lower = (x) => String(x ?? "").toLowerCase();
+  for (const a of aliases) {
+    const held = d.records.find((r) => r.name === a.name && r.type === a.type);
+    check(
+      `${st.name}: ${a.type} ${a.name} is an alias of the ALB in zone ${zones[0].name}`,
+      !!held?.alias && lower(held.alias.dns) === lower(d.loadBalancer.dns) && held.alias.zoneId === d.loadBalancer.zoneId,
+      held ? JSON.stringify(held.alias) : `not in the zone (records: ${d.records.map((r) => `${r.type} ${r.name}`).join(", ")})`,
+    );
+  }
+  const https = d.listeners.find((l) => l.protocol === "HTTPS");
+  if (resourcesOf(st, "aws_acm_certificate").length) {
+    const requested = d.certificates.filter((c) => c.type === "AMAZON_ISSUED");
+    check(`${st.name}: the certificate for ${domainName} is ISSUED`, requested.length === 1 && requested[0].status === "ISSUED", JSON.stringify(d.certificates));
+    check(`${st.name}: its validation record is in the zone`, d.records.some((r) => r.type === "CNAME" && r.name.endsWith(`.${domainName}`) && r.name.startsWith("_")), d.records.map((r) => `${r.type} ${r.name}`).join(", "));
+    check(`${st.name}: the HTTPS listener serves that certificate`, !!https && requested.length === 1 && https.certificates.includes(requested[0].arn), JSON.stringify(https?.certificates));
+  }
+  const listener = resourcesOf(st, "aws_lb_listener").find((l) => l.protocol === "HTTPS");
+  const hsts = listener?.routing_http_response_strict_transport_security_header_value;
+  if (hsts) check(`${st.name}: the HTTPS listener sends Strict-Transport-Security "${hsts}"`, https?.hsts === hsts, `emulator: ${JSON.stringify(https?.hsts)}`);
+  if (lb.ip_address_type === "dualstack") {
+    const v6 = Object.entries(d.subnetIpv6);
+    const inVpc = (block) => d.vpcIpv6.some((vpc) => ipv6Within(block, vpc));
+    check(`${st.name}: the ALB is dual-stack`, d.loadBalancer.ipAddressType === "dualstack", `emulator: ${d.loadBalancer.ipAddressType}`);
+    check(
+      `${st.name}: each of the ALB's subnets has an IPv6 /64 of the VPC's ${d.vpcIpv6.join(", ")}`,
+      d.vpcIpv6.length === 1 && v6.length >= 2 && v6.every(([, blocks]) => blocks.length === 1 && blocks[0].endsWith("/64") && inVpc(blocks[0])),
+      JSON.stringify(d.subnetIpv6),
+    );
   }
 }
 
@@ -365,10 +430,18 @@ async function freshEmulator(tools, emu, stacks, label) {
   const desired = [...new Set(stacks.flatMap((s) => resourcesOf(s, "aws_ecs_service").map((r) => r.desired_count ?? 1)))];
   if (desired.length > 1) throw new Error(`${label}: services with different desired counts (${desired.join(", ")}); moto reports one running count for all`);
   const env = desired.length ? { MOTO_ECS_SERVICE_RUNNING: String(desired[0]) } : {};
+  // moto issues a requested certificate MOTO_ACM_VALIDATION_WAIT seconds after the request (its
+  // documented switch; default 60) and does not read the validation record; AWS issues once the
+  // record resolves, typically within minutes.
+  if (stacks.some((s) => resourcesOf(s, "aws_acm_certificate_validation").length)) env.MOTO_ACM_VALIDATION_WAIT = "5";
   const { motoUrl, pid } = await emu.startMoto(env);
-  console.log(`   moto ${motoUrl} (pid ${pid})${desired.length ? `, MOTO_ECS_SERVICE_RUNNING=${desired[0]}` : ""}`);
+  console.log(`   moto ${motoUrl} (pid ${pid})${Object.entries(env).map(([k, v]) => `, ${k}=${v}`).join("")}`);
   for (const s of stacks) {
     const region = regionOf(s);
+    for (const z of dataOf(s, "aws_route53_zone")) {
+      const zone = await motoctl(tools, motoUrl, "create-hosted-zone", region, z.name);
+      console.log(`   precondition: public hosted zone ${z.name} (${zone.id})`);
+    }
     for (const d of dataOf(s, "aws_acm_certificate")) {
       const c = await motoctl(tools, motoUrl, "import-certificate", region, d.domain);
       console.log(`   precondition: ACM certificate for ${d.domain} (${c.certificateArn})`);
@@ -413,6 +486,7 @@ async function runAll(tools, emu, logs) {
       checkOutputs(st, outputs, inv);
       checkOperations(st, outputs, inv, emu.queryDefinitions());
       await checkTrafficShift(tools, motoUrl, st);
+      await checkDomain(tools, motoUrl, st);
       const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
       const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
       row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
