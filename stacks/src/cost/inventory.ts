@@ -75,6 +75,14 @@ export interface EnvironmentInventory {
   /** Log metric filters: each writes one custom metric. */
   readonly logMetricFilters: number;
   readonly snsTopics: number;
+  /** Hosted zones the stacks create (a zone that is looked up is the account's, billed there). */
+  readonly hostedZones: number;
+  /** Hosted zones the stacks look up by name: the account's, named in a note. */
+  readonly hostedZonesLookedUp: readonly string[];
+  /** Alias records (to the ALB): their queries are free. */
+  readonly aliasRecords: number;
+  /** Public ACM certificates the stacks request: free. */
+  readonly certificates: number;
   /** What could not be read and was assumed instead. */
   readonly notes: readonly string[];
 }
@@ -206,6 +214,10 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
   let dashboards = 0;
   let logMetricFilters = 0;
   let snsTopics = 0;
+  let hostedZones = 0;
+  const hostedZonesLookedUp: string[] = [];
+  let aliasRecords = 0;
+  let certificates = 0;
   let region = "";
   const accounts = new Set<string>();
   let clusterDefault: CapacityStrategy | undefined;
@@ -311,6 +323,13 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     dashboards += resources(stack, "aws_cloudwatch_dashboard").reduce((n, r) => n + instances(r), 0);
     logMetricFilters += resources(stack, "aws_cloudwatch_log_metric_filter").reduce((n, r) => n + instances(r), 0);
     snsTopics += resources(stack, "aws_sns_topic").reduce((n, r) => n + instances(r), 0);
+    hostedZones += resources(stack, "aws_route53_zone").reduce((n, r) => n + instances(r), 0);
+    for (const zone of Object.values(asRecord(asRecord(stack.json.data)?.aws_route53_zone) ?? {})) {
+      const zoneName = asRecord(zone)?.name;
+      if (typeof zoneName === "string") hostedZonesLookedUp.push(zoneName);
+    }
+    aliasRecords += resources(stack, "aws_route53_record").filter((r) => r.attrs.alias !== undefined).reduce((n, r) => n + instances(r), 0);
+    certificates += resources(stack, "aws_acm_certificate").reduce((n, r) => n + instances(r), 0);
   }
 
   return {
@@ -332,6 +351,10 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     dashboards,
     logMetricFilters,
     snsTopics,
+    hostedZones,
+    hostedZonesLookedUp,
+    aliasRecords,
+    certificates,
     notes,
   };
 }
