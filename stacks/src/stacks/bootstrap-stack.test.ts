@@ -401,6 +401,17 @@ describe("deploy role: the domain (Route 53 and ACM)", () => {
     });
   });
 
+  test("the domain policy passes the least-privilege check, its '*' lookups suppressed with their reason", () => {
+    const stack = new BootstrapStack(Testing.app(), "bootstrap", { ...PROPS, environments: [{ name: "prod", domain: { ...byZoneId, hostedZoneId: undefined } }] });
+    const findings: PolicyFinding[] = [];
+    applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: (f) => findings.push(f) });
+    Testing.synth(stack, true);
+    expect(findings.filter((f) => f.level !== "suppressed").map((f) => f.message)).toEqual([]);
+    const domain = findings.filter((f) => f.address === "aws_iam_role_policy.DeployPolicyProdDomain");
+    // RequestCertificate and the zone listing: the two statements on "*".
+    expect(domain.map((f) => f.ruleId)).toEqual(["BF-IAM-001", "BF-IAM-001"]);
+  });
+
   test("from the shipped config: prod's role gets the domain policy, dev's none", () => {
     const envs = loadConfig(defaultConfig).environments;
     expect(deployDomainOf(envs.find((e) => e.name === "prod")!)).toEqual({ domainName: "api.example.com", hostedZoneId: undefined, createsCertificate: true });
