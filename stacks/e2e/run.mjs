@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // pnpm e2e — the deploy proof. Real Terraform and the real AWS provider apply every synthesized
 // stack of the dev and prod environments against moto on 127.0.0.1, re-plan (must be empty), destroy
-// in reverse order and check that nothing of ours is left; then `cdktf deploy` / `cdktf destroy` of
+// in reverse order and check that nothing of ours is left (stacks of one dependency level apply and
+// destroy side by side, BF_E2E_PARALLEL at a time, default 4); then `cdktf deploy` / `cdktf destroy` of
 // one stack, the way a user runs it. Tools come from `pnpm e2e:setup` (see README.md).
 //
-// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_REQUIRE=1  missing tools fail
+// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time; BF_E2E_REQUIRE=1  missing tools fail
 // instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE  tool cache directory.
 // Closes with "N passed, N failed[, N skipped]" (read by scripts/test-all.mjs).
 import { spawn } from "node:child_process";
@@ -463,56 +464,116 @@ async function runAll(tools, emu, logs) {
   for (const envName of ENVS) {
     const order = envOrder(stacks, envName);
     if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) continue;
-    console.log(`\n== ${envName}: ${order.map((x) => x.name).join(" -> ")}`);
+    const levels = levelsOf(order);
+    console.log(`\n== ${envName}: ${levels.map((l) => l.map((x) => x.name).join(" + ")).join(" -> ")}`);
     const motoUrl = await freshEmulator(tools, emu, order, envName);
-    const applied = [];
-    for (const st of order) {
-      const row = { stack: st.name, resources: "-", apply: "-", replan: "-", destroy: "-" };
-      rows.push(row);
-      const problems = profileProblems(st, emu.url);
-      if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) break;
-      const log = join(logs, `${st.name}.log`);
-      const init = await sh(tools.terraform, ["init", "-input=false", "-no-color"], { cwd: st.dir, env, log });
-      if (!check(`${st.name}: terraform init`, init.code === 0, init.code ? tail(init.out) : "")) break;
-      const apply = await sh(tools.terraform, ["apply", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
-      row.apply = apply.seconds.toFixed(1);
-      applied.push({ st, row });
-      const added = (strip(apply.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
-      row.resources = added ?? "?";
-      if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) break;
-      const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
-      const outputs = out.code === 0 ? JSON.parse(out.out) : {};
-      const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
-      checkOutputs(st, outputs, inv);
-      checkOperations(st, outputs, inv, emu.queryDefinitions());
-      await checkTrafficShift(tools, motoUrl, st);
-      await checkDomain(tools, motoUrl, st);
-      const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
-      const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
-      row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
-      const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
-      check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
-      if (!applied.at(-1) || apply.code !== 0) break;
-    }
-    // Destroy in reverse order, whatever happened above.
-    for (const { st, row } of [...applied].reverse()) {
-      const log = join(logs, `${st.name}.log`);
-      for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
-        // AWS refuses to delete a protected load balancer (moto does not check): lift the
-        // protection first, as an operator must before tearing an environment down.
-        const region = regionOf(st);
-        const res = await motoctl(tools, motoUrl, "disable-deletion-protection", region, lb.name);
-        if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
+    const ctx = { tools, emu, env, logs, regions, motoUrl };
+    // Stacks of one level depend only on earlier levels: they apply side by side (most of a stack's
+    // time is the provider waiting on the emulator), and a stack is applied only when everything it
+    // depends on applied.
+    const applied = []; // { st, row, ok }
+    const failed = new Set();
+    for (const level of levels) {
+      const ready = level.filter((st) => {
+        const blocked = st.deps.filter((d) => failed.has(d));
+        if (blocked.length) {
+          failed.add(st.name);
+          console.log(`   ${st.name}: not applied, it depends on ${blocked.join(", ")}, which did not apply`);
+        }
+        return !blocked.length;
+      });
+      const done = await inParallel(ready, (st) => applyStack(ctx, st));
+      for (const d of done) {
+        if (d.row) applied.push(d);
+        if (!d.ok) failed.add(d.st.name);
       }
-      const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
-      row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
-      check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
+    }
+    // Destroy in reverse level order, whatever happened above: a stack goes once every stack that
+    // depends on it has gone.
+    for (const level of [...levels].reverse()) {
+      const mine = applied.filter((a) => level.includes(a.st));
+      await inParallel(mine, (a) => destroyStack(ctx, a));
     }
     const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions), emu.queryDefinitions());
     check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
   }
 
   await cdktfUserPath(tools, emu, logs, stacks, regions);
+}
+
+/** Stacks grouped by depth: a stack's level is one more than the deepest of its dependencies. */
+function levelsOf(order) {
+  const level = new Map();
+  for (const st of order) level.set(st.name, Math.max(-1, ...st.deps.filter((d) => level.has(d)).map((d) => level.get(d))) + 1);
+  const levels = [];
+  for (const st of order) (levels[level.get(st.name)] ??= []).push(st);
+  return levels;
+}
+
+/** Runs `fn` over `items`, at most BF_E2E_PARALLEL (default 4) at a time; results in input order. */
+async function inParallel(items, fn) {
+  const limit = Math.max(1, Number(process.env.BF_E2E_PARALLEL ?? 4));
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// `terraform init` fills the shared plugin cache, which Terraform does not guarantee to be safe for
+// concurrent use: inits run one at a time (seconds each), applies side by side.
+let initQueue = Promise.resolve();
+function serialInit(run) {
+  const result = initQueue.then(run);
+  initQueue = result.catch(() => {});
+  return result;
+}
+
+/** init, apply, checks and a second plan of one stack; `row` is set once an apply was attempted. */
+async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
+  const problems = profileProblems(st, emu.url);
+  if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) return { st, ok: false };
+  const log = join(logs, `${st.name}.log`);
+  const init = await serialInit(() => sh(tools.terraform, ["init", "-input=false", "-no-color"], { cwd: st.dir, env, log }));
+  if (!check(`${st.name}: terraform init`, init.code === 0, init.code ? tail(init.out) : "")) return { st, ok: false };
+  const row = { stack: st.name, resources: "-", apply: "-", replan: "-", destroy: "-" };
+  rows.push(row);
+  const apply = await sh(tools.terraform, ["apply", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+  row.apply = apply.seconds.toFixed(1);
+  const added = (strip(apply.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
+  row.resources = added ?? "?";
+  if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) return { st, row, ok: false };
+  const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
+  const outputs = out.code === 0 ? JSON.parse(out.out) : {};
+  const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
+  checkOutputs(st, outputs, inv);
+  checkOperations(st, outputs, inv, emu.queryDefinitions());
+  await checkTrafficShift(tools, motoUrl, st);
+  await checkDomain(tools, motoUrl, st);
+  const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
+  const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
+  row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
+  const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
+  check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
+  return { st, row, ok: true };
+}
+
+async function destroyStack({ tools, env, logs, motoUrl }, { st, row }) {
+  const log = join(logs, `${st.name}.log`);
+  for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
+    // AWS refuses to delete a protected load balancer (moto does not check): lift the
+    // protection first, as an operator must before tearing an environment down.
+    const res = await motoctl(tools, motoUrl, "disable-deletion-protection", regionOf(st), lb.name);
+    if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
+  }
+  const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+  row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
+  check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
 }
 
 /** The user's path: `cdktf deploy` and `cdktf destroy` of one stack with the same Terraform binary. */
