@@ -1,5 +1,5 @@
 import { activeHoursPerWeek, runsPerMonth } from "./schedule";
-import { asList, asRecord, follow, instances, resources, type Json, type Resource, type StackJson } from "./terraform-json";
+import { asList, asRecord, follow, instances, resources, totalInstances, type Json, type Resource, type StackJson } from "./terraform-json";
 
 export type Architecture = "X86_64" | "ARM64";
 
@@ -318,18 +318,17 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
       const settings = asList<Json>(cluster.attrs.setting);
       if (settings.some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"))) insightsClusters += instances(cluster);
     }
-    ecrRepositories += resources(stack, "aws_ecr_repository").reduce((n, r) => n + instances(r), 0);
-    kmsKeys += resources(stack, "aws_kms_key").reduce((n, r) => n + instances(r), 0);
-    dashboards += resources(stack, "aws_cloudwatch_dashboard").reduce((n, r) => n + instances(r), 0);
-    logMetricFilters += resources(stack, "aws_cloudwatch_log_metric_filter").reduce((n, r) => n + instances(r), 0);
-    snsTopics += resources(stack, "aws_sns_topic").reduce((n, r) => n + instances(r), 0);
-    hostedZones += resources(stack, "aws_route53_zone").reduce((n, r) => n + instances(r), 0);
-    for (const zone of Object.values(asRecord(asRecord(stack.json.data)?.aws_route53_zone) ?? {})) {
-      const zoneName = asRecord(zone)?.name;
-      if (typeof zoneName === "string") hostedZonesLookedUp.push(zoneName);
+    ecrRepositories += totalInstances(resources(stack, "aws_ecr_repository"));
+    kmsKeys += totalInstances(resources(stack, "aws_kms_key"));
+    dashboards += totalInstances(resources(stack, "aws_cloudwatch_dashboard"));
+    logMetricFilters += totalInstances(resources(stack, "aws_cloudwatch_log_metric_filter"));
+    snsTopics += totalInstances(resources(stack, "aws_sns_topic"));
+    hostedZones += totalInstances(resources(stack, "aws_route53_zone"));
+    for (const zone of resources(stack, "aws_route53_zone", "data")) {
+      if (typeof zone.attrs.name === "string") hostedZonesLookedUp.push(zone.attrs.name);
     }
-    aliasRecords += resources(stack, "aws_route53_record").filter((r) => r.attrs.alias !== undefined).reduce((n, r) => n + instances(r), 0);
-    certificates += resources(stack, "aws_acm_certificate").reduce((n, r) => n + instances(r), 0);
+    aliasRecords += totalInstances(resources(stack, "aws_route53_record").filter((r) => r.attrs.alias !== undefined));
+    certificates += totalInstances(resources(stack, "aws_acm_certificate"));
   }
 
   return {
