@@ -59,6 +59,8 @@ function cycleFrom(start: string, byName: ReadonlyMap<string, ResolvedService>):
   const seen = new Set<string>();
   const walk = (name: string, path: string[]): string[] | undefined => {
     for (const next of byName.get(name)?.calls ?? []) {
+      // A self-call is its own issue, reported once as such.
+      if (next === name) continue;
       if (next === start) return [...path, next];
       if (seen.has(next) || !byName.has(next)) continue;
       seen.add(next);

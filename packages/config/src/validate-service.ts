@@ -16,7 +16,7 @@ function validateCapacity(svc: ResolvedService, report: Report): void {
   }
   if (svc.maxTasks < 1 && svc.kind !== "scheduled") report("maxTasks", svc.maxTasks, "must be at least 1");
   if (svc.kind !== "web" && svc.requestsPerTaskPerMinute !== undefined) {
-    report("requestsPerTaskPerMinute", svc.requestsPerTaskPerMinute, `only web services scale on ALB requests; this one is a ${svc.kind} (${svc.kind === "worker" ? "it scales on cpuTargetPercent" : "it has no autoscaling"})`);
+    report("requestsPerTaskPerMinute", svc.requestsPerTaskPerMinute, `only web services scale on ALB requests; this one is a ${svc.kind} (${svc.kind === "worker" || svc.kind === "internal" ? "it scales on cpuTargetPercent" : "it has no autoscaling"})`);
   }
   if (svc.kind === "scheduled" && svc.cpuTargetPercent !== undefined) {
     report("cpuTargetPercent", svc.cpuTargetPercent, "a scheduled service starts a task per run and has no autoscaling; leave cpuTargetPercent out");
