@@ -9,6 +9,7 @@ import type { Logger } from "@bun-fargate/service-kit/log/logger";
 import { healthRoutes } from "./routes/health";
 import { infoRoutes } from "./routes/info";
 import { NoteStore, noteRoutes } from "./routes/notes";
+import { orderRoutes, type OrderRoutesOptions } from "./routes/orders";
 import { RequestContext, requestContext } from "./trace/context";
 import { newTraceId } from "@bun-fargate/service-kit/trace/trace-id";
 
@@ -28,6 +29,8 @@ export interface AppOptions {
   readonly lifecycle: Lifecycle;
   /** @default - a new empty store */
   readonly notes?: NoteStore;
+  /** Where GET /v1/orders/:id reads from. @default - no ORDERS_URL: those requests answer 503 */
+  readonly orders?: OrderRoutesOptions;
 }
 
 export interface App {
@@ -53,6 +56,7 @@ export function createApp(options: AppOptions): App {
     ...healthRoutes(lifecycle),
     ...infoRoutes({ service: config.serviceName, version: config.appVersion, environment: config.environment }),
     ...noteRoutes(options.notes ?? new NoteStore()),
+    ...orderRoutes(options.orders ?? { url: undefined }),
   };
   const compiled = compileRoutes(table);
   const instrumentOptions = { logger, healthRoutes: new Set([LIVENESS_PATH, READINESS_PATH]) };

@@ -22,10 +22,16 @@ export interface Config {
   readonly drainDelayMs: number;
   /** DRAIN_TIMEOUT_MS: how long in-flight requests get to finish once the listener closes. @default 10000 (DRAIN_TIMEOUT_MS) */
   readonly drainTimeoutMs: number;
+  /** ORDERS_URL: the orders service, set by the platform where bun-api `calls` it. @default - unset (GET /v1/orders/:id answers 503) */
+  readonly ordersUrl?: string;
 }
 
 /** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
-export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS" } as const;
+export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", ordersUrl: "ORDERS_URL" } as const;
+
+/** A callee's URL: scheme, host and optional port, as Service Connect's `http://orders:8080`. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?\/?$/;
+const ORIGIN_ALLOWED = "an http:// or https:// origin such as http://orders:8080 (no path, query or credentials)";
 
 /** Every interface: what a container needs, since the ALB reaches the task on its ENI address. */
 export const DEFAULT_HOST = "0.0.0.0";
@@ -81,7 +87,8 @@ export function loadConfig(env: Env): Config {
     maxDrain,
     `an integer from 0 to ${maxDrain} (milliseconds): with ${SERVICE_ENV.drainDelayMs}=${drainDelayMs}, shutdown must end ${EXIT_MARGIN_MS} ms before ECS sends SIGKILL at ${KILL_AFTER_MS} ms`,
   );
-  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs };
+  const ordersUrl = env[SERVICE_ENV.ordersUrl] === undefined ? {} : { ordersUrl: matching(env, SERVICE_ENV.ordersUrl, "", ORIGIN, ORIGIN_ALLOWED) };
+  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs, ...ordersUrl };
 }
 
 /** Where the health check client connects: HOST (loopback when it is a wildcard) and PORT, which must be a real port. */

@@ -31,7 +31,7 @@ export interface Service {
 export function startService(options: ServiceOptions): Service {
   const { config, logger } = options;
   const lifecycle = new Lifecycle();
-  const app = createApp({ config, logger, lifecycle });
+  const app = createApp({ config, logger, lifecycle, orders: { url: config.ordersUrl } });
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
