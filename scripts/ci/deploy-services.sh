@@ -15,7 +15,14 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
   printf '\n| environment | service | strategy | stages | digest | tasks | result |\n|---|---|---|---|---|---|---|\n' >>"$GITHUB_STEP_SUMMARY"
 fi
 
-for service in $(jq -r 'keys[]' "$release"); do
+unknown=$(jq -r --slurpfile target "$target" 'keys[] | select(. as $n | [$target[0].services[].name] | index($n) | not)' "$release")
+if [[ -n "$unknown" ]]; then
+  echo "::error::$release names services that $target does not deploy: $unknown" >&2
+  exit 1
+fi
+# In the target's order (deployOrder: each service after the services it calls), not the release's
+# alphabetical keys: a caller's stack reads its callees' outputs.
+for service in $(jq -r --slurpfile release "$release" '.services[].name | select(. as $n | $release[0] | has($n))' "$target"); do
   entry() { jq -r --arg s "$service" ".[\$s].$1" "$release"; }
   image=$(entry image)
   version=$(entry version)

@@ -5,7 +5,7 @@ import { albUsage, defaultConfig, PLATFORM_TASK_DEFINITION_BYTES, taskDefinition
 import { buildApp } from "./app";
 import { AWS_PROFILE, resources, synth } from "./testing";
 
-const web = (name: string, priority: number) => ({ ...defaultConfig.services[0]!, name, routing: { priority, pathPatterns: [`/${name}/*`] } });
+const web = (name: string, priority: number) => ({ ...defaultConfig.services[0]!, name, calls: [], routing: { priority, pathPatterns: [`/${name}/*`] } });
 const config: PlatformConfig = {
   ...defaultConfig,
   services: [

@@ -14,7 +14,6 @@ afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 const twoFaultyProdServices: PlatformConfig = {
   ...defaultConfig,
   environments: { ...defaultConfig.environments, prod: { ...defaultConfig.environments.prod!, services: { "bun-api": { minTasks: 1 }, orders: { minTasks: 1 } } } },
-  services: [...defaultConfig.services, { ...defaultConfig.services[0]!, name: "orders", routing: { priority: 50, pathPatterns: ["/orders/*"] } }],
 };
 
 describe("synthEveryStack", () => {

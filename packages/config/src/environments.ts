@@ -69,6 +69,8 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["oncall@example.com"], webhooks: ["https://hooks.example.com/bun-fargate/alarms"] },
     services: {
       "bun-api": { minTasks: 2, maxTasks: 10 },
+      // Two tasks on two AZs, as every prod service: bun-api's order reads depend on it.
+      orders: { minTasks: 2, maxTasks: 4 },
     },
   },
 };

@@ -18,5 +18,16 @@ export const services: readonly ServiceConfig[] = [
     healthCheckPath: "/readyz",
     routing: { priority: 100, pathPatterns: ["/*"] },
     maxTasks: 4,
+    // GET /v1/orders/:id reads from orders through Service Connect (ORDERS_URL).
+    calls: ["orders"],
+  },
+  {
+    // Internal: no ALB route; reached only by its callers, at http://orders:8080.
+    name: "orders",
+    kind: "internal",
+    source: "services/orders",
+    containerPort: 8080,
+    healthCheckPath: "/readyz",
+    maxTasks: 2,
   },
 ];

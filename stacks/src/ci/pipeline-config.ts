@@ -1,4 +1,4 @@
-import { repositoryName, shiftMinutes, stackName, TEST_TRAFFIC_HEADER, type Architecture, type DeploymentStrategy, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
+import { deployOrder, repositoryName, shiftMinutes, stackName, TEST_TRAFFIC_HEADER, type Architecture, type DeploymentStrategy, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
 import { deployRoleName } from "../stacks/bootstrap-stack";
 
 /**
@@ -61,6 +61,7 @@ export interface DeployTarget {
   readonly infraStacks: readonly string[];
   /** Stacks deployed after the services (they read the services' outputs), in order. */
   readonly operationsStacks: readonly string[];
+  /** In deploy order: each service after the services it calls. */
   readonly services: readonly ServiceTarget[];
   /** True where the ALB has deletion protection: the destroy workflow refuses these. */
   readonly protected: boolean;
@@ -83,7 +84,9 @@ export function deployTarget(config: LoadedConfig, environment: string): DeployT
     cluster: `${config.project}-${env.name}`,
     infraStacks: [stackName(env.name, "network"), stackName(env.name, "cluster")],
     operationsStacks: [stackName(env.name, "operations")],
-    services: env.services.map((svc) => ({
+    // Callees first (deployOrder): a caller's stack reads its callees' security groups, and its
+    // tasks call them from the start. Destroys go in reverse.
+    services: deployOrder(env.services).map((svc) => ({
       name: svc.name,
       kind: svc.kind,
       stack: stackName(env.name, svc.name),

@@ -22,6 +22,9 @@ afterEach(() => repo.cleanup());
 
 maybe("push-images.sh", () => {
   beforeEach(() => {
+    // One service's artifact: the target is narrowed to it.
+    const dev = deployTarget(loadConfig(), "dev");
+    writeFileSync(join(repo.root, "dev.json"), JSON.stringify({ ...dev, services: dev.services.filter((s) => s.name === "bun-api") }));
     const dir = join(repo.root, "images", "image-bun-api");
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "image.tar"), "");
@@ -119,6 +122,24 @@ maybe("deploy-services.sh", () => {
     expect(readFileSync(join(repo.root, "output"), "utf8")).toBe("url=http://alb.example/\n");
   });
 
+  test("deploys callees first (the target's deploy order), not the release's alphabetical order", () => {
+    const orders = `${REGISTRY}/bunfg/dev/orders@${D}`;
+    writeFileSync(join(repo.root, "release.json"), JSON.stringify({ "bun-api": { image: IMAGE, version: "abc1234", acceptDigests: "" }, orders: { image: orders, version: "abc1234", acceptDigests: "" } }));
+    repo.fake("stacks/node_modules/.bin/bun", [{ match: "pipeline.ts verify" }]);
+    expect(deploy().status).toBe(0);
+    expect(repo.calls().filter((c) => c.startsWith("pnpm exec cdktf deploy")).map((c) => c.split(" ")[4])).toEqual(["dev-orders", "dev-bun-api"]);
+    // Only the web service's URL is the environment's link.
+    expect(readFileSync(join(repo.root, "output"), "utf8")).toBe("url=http://alb.example/\n");
+  });
+
+  test("refuses a release naming a service the target does not deploy, before deploying anything", () => {
+    writeFileSync(join(repo.root, "release.json"), JSON.stringify({ "bun-api": { image: IMAGE, version: "abc1234", acceptDigests: "" }, ghost: { image: IMAGE, version: "abc1234", acceptDigests: "" } }));
+    const r = deploy();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/release\.json names services that \S*dev\.json does not deploy: ghost/);
+    expect(repo.calls()).toEqual([]);
+  });
+
   test("fails without tagging when the verification fails", () => {
     repo.fake("stacks/node_modules/.bin/bun", [{ match: "verify", exit: 1, stderr: "::error::bun-api: rolled back" }]);
     expect(deploy().status).toBe(1);
@@ -159,17 +180,22 @@ maybe("destroy-environment.sh", () => {
     expect(repo.calls().map((c) => c.split(" ").slice(0, 4).join(" "))).toEqual([
       "pnpm exec cdktf destroy",
       "pnpm exec cdktf destroy",
+      "pnpm exec cdktf destroy",
       "aws ecr describe-repositories --repository-names",
       "aws ecr list-images --repository-name",
       "aws ecr batch-delete-image --repository-name",
+      "aws ecr list-images --repository-name",
+      "aws ecr describe-repositories --repository-names",
       "aws ecr list-images --repository-name",
       "pnpm exec cdktf destroy",
       "pnpm exec cdktf destroy",
     ]);
     const destroys = repo.calls().filter((c) => c.includes("destroy"));
     expect(destroys[0]).toContain("dev-operations --skip-synth --auto-approve --ignore-missing-stack-dependencies");
+    // Callers before their callees: the reverse of the deploy order.
     expect(destroys[1]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
-    expect(destroys.slice(2).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
+    expect(destroys[2]).toContain(`dev-orders --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/orders@sha256:${"0".repeat(64)}`);
+    expect(destroys.slice(3).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
   });
 
   test("refuses a protected environment before touching anything", () => {
