@@ -4,6 +4,7 @@ import { buildApp } from "../app";
 import { Testing } from "cdktf";
 import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
 import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
+import { deployServiceConnectPolicy } from "./bootstrap-service-connect-policy";
 import { deployDomainPolicy, deployDomainStatements } from "./bootstrap-domain-policy";
 import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployDomainOf, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
 
@@ -35,12 +36,18 @@ function trustOf(json: SynthesizedStack, roleName: string): { Statement: { Princ
   return JSON.parse(role!.assume_role_policy as string);
 }
 
-/** Every inline policy of a role, keyed by policy name. */
+/** Every inline policy of a role, and every managed policy attached to it, keyed by policy name. */
 function policiesOf(json: SynthesizedStack, env: string): Record<string, PolicyDocument> {
+  const role = `DeployRole${env[0]!.toUpperCase()}${env.slice(1)}`;
   const entries = resources(json, "aws_iam_role_policy")
-    .filter((p) => String(p.role).includes(`DeployRole${env[0]!.toUpperCase()}${env.slice(1)}`))
+    .filter((p) => String(p.role).includes(role))
     .map((p) => [p.name as string, JSON.parse(p.policy as string) as PolicyDocument] as const);
-  return Object.fromEntries(entries);
+  const managed = Object.entries(json.resource.aws_iam_policy ?? {});
+  const attached = resources(json, "aws_iam_role_policy_attachment")
+    .filter((a) => String(a.role).includes(role))
+    .map((a) => managed.find(([id]) => String(a.policy_arn) === `\${aws_iam_policy.${id}.arn}`)![1])
+    .map((p) => [p.name as string, JSON.parse(p.policy as string) as PolicyDocument] as const);
+  return Object.fromEntries([...entries, ...attached]);
 }
 
 const resourcesOfDocs = (docs: Record<string, PolicyDocument>): string[] =>
@@ -134,8 +141,11 @@ describe("BootstrapStack", () => {
     applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: (f) => findings.push(f) });
     Testing.synth(stack, true);
     expect(findings.filter((f) => f.level !== "suppressed").map((f) => f.message)).toEqual([]);
-    // One finding per statement: ecs:ListTasks, acm:ListCertificates and the Logs query definitions, in each role.
+    // One finding per statement: ecs:ListTasks, acm:ListCertificates and the Logs query definitions, in each role;
+    // CreateHttpNamespace (tag-bound) and the Cloud Map lookups in each Service Connect policy.
     expect(findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual([
+      ...Array(2).fill("BF-IAM-001 aws_iam_policy.DeployPolicyDevServiceConnect"),
+      ...Array(2).fill("BF-IAM-001 aws_iam_policy.DeployPolicyStagingServiceConnect"),
       ...Array(3).fill("BF-IAM-001 aws_iam_role_policy.DeployPolicyDevLookups"),
       ...Array(3).fill("BF-IAM-001 aws_iam_role_policy.DeployPolicyStagingLookups"),
     ]);
@@ -283,7 +293,8 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   aws_ecs_cluster: ["ecs:CreateCluster"],
   aws_ecs_cluster_capacity_providers: ["ecs:PutClusterCapacityProviders"],
   aws_ecs_task_definition: ["ecs:RegisterTaskDefinition", "iam:PassRole"],
-  aws_ecs_service: ["ecs:CreateService", "ecs:UpdateService"],
+  aws_ecs_service: ["ecs:CreateService", "ecs:UpdateService", "servicediscovery:CreateService", "servicediscovery:GetService", "servicediscovery:DeleteService"],
+  aws_service_discovery_http_namespace: ["servicediscovery:CreateHttpNamespace", "servicediscovery:TagResource", "servicediscovery:GetOperation", "servicediscovery:GetNamespace", "servicediscovery:ListTagsForResource", "servicediscovery:DeleteNamespace"],
   aws_appautoscaling_target: ["application-autoscaling:RegisterScalableTarget"],
   aws_appautoscaling_policy: ["application-autoscaling:PutScalingPolicy"],
   aws_appautoscaling_scheduled_action: ["application-autoscaling:PutScheduledAction"],
@@ -343,7 +354,7 @@ describe("deploy role covers what the environment stacks create", () => {
   test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, env) => {
     const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b", slack: env.environment.notifications.slack !== undefined };
     const domain = deployDomainPolicy(props, deployDomainOf(env.environment));
-    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props), ...(domain ? [domain] : [])].flatMap((d) => d.Statement.flatMap((s) => s.Action));
+    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props), deployServiceConnectPolicy(props), ...(domain ? [domain] : [])].flatMap((d) => d.Statement.flatMap((s) => s.Action));
     const types = new Set<string>();
     for (const stack of [env.network, env.cluster, ...env.services, env.operations]) {
       const json = synth(stack);
@@ -421,5 +432,28 @@ describe("deploy role: the domain (Route 53 and ACM)", () => {
     const domain = resources(json, "aws_iam_role_policy").filter((p) => p.name === "domain");
     expect(domain).toHaveLength(1);
     expect(JSON.parse(String(domain[0]!.policy))).toEqual(deployDomainPolicy(props, byZoneId));
+  });
+});
+
+describe("deploy role: Service Connect (Cloud Map)", () => {
+  const { json } = build();
+  const docs = policiesOf(json, "dev");
+  const sc = docs["bunfg-github-deploy-dev-service-connect"]!;
+
+  test("a managed policy attached to the role (the inline ones are near IAM's 10,240), within IAM's 6,144 characters", () => {
+    const policy = resources(json, "aws_iam_policy").find((p) => p.name === "bunfg-github-deploy-dev-service-connect")!;
+    expect(String(policy.policy).replace(/\s/g, "").length).toBeLessThan(6144);
+    expect(sc).toBeDefined();
+  });
+
+  test("the namespace is created only with the environment's tag, and managed only while it has it", () => {
+    const byId = Object.fromEntries(sc.Statement.map((s) => [s.Sid, s]));
+    expect(byId.CreateTaggedNamespace).toMatchObject({ Resource: "*", Condition: { StringEquals: { "aws:RequestTag/Environment": "dev" } } });
+    expect(byId.ManageOwnNamespace).toMatchObject({ Resource: "arn:aws:servicediscovery:us-east-1:111111111111:namespace/*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } });
+    expect(byId.ServiceConnectServices!.Condition).toEqual({ StringEquals: { "servicediscovery:NamespaceName": "bunfg-dev" } });
+    // Only read-only lookups are unconditioned on "*".
+    const open = sc.Statement.filter((s) => s.Resource === "*" && !s.Condition).flatMap((s) => s.Action);
+    expect(open).toEqual(["servicediscovery:GetOperation", "servicediscovery:ListNamespaces"]);
+    expect(sc.Statement.flatMap((s) => s.Action).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -15,6 +17,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { deployLookupPolicy, deployPolicies } from "./bootstrap-deploy-policy";
 import { deployDomainPolicy, DOMAIN_POLICY_NAME, type DeployDomain } from "./bootstrap-domain-policy";
+import { deployServiceConnectPolicy, SERVICE_CONNECT_POLICY_NAME } from "./bootstrap-service-connect-policy";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -232,6 +235,14 @@ export class BootstrapStack extends TerraformStack {
       }
       const lookups = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Lookups`, { role: role.name, name: "lookups", policy: JSON.stringify(deployLookupPolicy(policyProps)) });
       suppressPolicy(lookups, "BF-IAM-001", "ecs:ListTasks, acm:ListCertificates, kms:CreateKey, kms:ListAliases and the Logs query-definition calls have no resource-level permissions; ListTasks is narrowed to the environment's cluster, CreateKey to keys tagged with the environment");
+      // A managed policy: the inline ones already fill most of IAM's 10,240 characters per role.
+      const serviceConnect = new IamPolicy(this, `DeployPolicy${pascal(env.name)}ServiceConnect`, {
+        name: `${deployRoleName(props.project, env.name)}-${SERVICE_CONNECT_POLICY_NAME}`,
+        description: `Cloud Map for the ECS Service Connect of ${env.name}`,
+        policy: JSON.stringify(deployServiceConnectPolicy(policyProps)),
+      });
+      new IamRolePolicyAttachment(this, `DeployPolicy${pascal(env.name)}ServiceConnectAttachment`, { role: role.name, policyArn: serviceConnect.arn });
+      suppressPolicy(serviceConnect, "BF-IAM-001", "servicediscovery:CreateHttpNamespace has no resource-level permissions (bound to the environment's tag); GetOperation and ListNamespaces are read-only lookups IAM grants only on *");
       const domainPolicy = deployDomainPolicy(policyProps, env.domain);
       if (domainPolicy) {
         const domain = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Domain`, { role: role.name, name: DOMAIN_POLICY_NAME, policy: JSON.stringify(domainPolicy) });

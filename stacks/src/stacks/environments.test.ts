@@ -73,22 +73,40 @@ describe("dev", () => {
 });
 
 describe("every environment", () => {
-  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group", (name) => {
+  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, and a callee's its declared callers'", (name) => {
     const e = env(name);
     const albSg = Object.keys(e.cluster.resource.aws_security_group!).find((k) => k.includes("LoadBalancer"))!;
-    for (const svc of e.services) {
-      const ingress = resources(svc, "aws_vpc_security_group_ingress_rule");
-      expect(ingress.length).toBeGreaterThan(0);
-      for (const rule of ingress) {
+    const config = environments.find((x) => x.environment.name === name)!.environment.services;
+    let calls = 0;
+    e.services.forEach((svc, i) => {
+      const service = config[i]!;
+      const ownSg = Object.keys(svc.resource.aws_security_group!)[0]!;
+      for (const rule of resources(svc, "aws_vpc_security_group_ingress_rule")) {
         expect(rule.cidr_ipv4).toBeUndefined();
         expect(rule.cidr_ipv6).toBeUndefined();
-        expect(String(rule.referenced_security_group_id)).toContain(albSg);
         expect(rule.from_port).toBe(8080);
         expect(rule.to_port).toBe(8080);
+        const ref = String(rule.referenced_security_group_id);
+        if (ref.includes(albSg)) {
+          // A web service's own rule, on its own group.
+          expect(service.kind).toBe("web");
+          expect(String(rule.security_group_id)).toContain(ownSg);
+        } else {
+          // A call: in the caller's stack, from the caller's own group, to a callee it declares.
+          expect(ref).toContain(ownSg);
+          const callee = /^From (\S+), on the container port \(Service Connect\)$/.exec(String(rule.description));
+          expect(callee?.[1]).toBe(service.name);
+          expect(String(rule.security_group_id)).not.toContain(ownSg);
+          calls++;
+        }
       }
+      // An internal service's stack holds no rule admitting anyone: its callers' stacks do.
+      if (service.kind === "internal") expect(resources(svc, "aws_vpc_security_group_ingress_rule")).toEqual([]);
       expect(svc.resource.aws_security_group_rule).toBeUndefined();
       for (const sg of resources(svc, "aws_security_group")) expect(sg.ingress).toBeUndefined();
-    }
+    });
+    expect(calls).toBe(config.reduce((n, s) => n + s.calls.length, 0));
+    expect(calls).toBeGreaterThan(0);
   });
 
   test.each(["dev", "staging", "prod"])("%s: leaves the task count to autoscaling", (name) => {
@@ -102,9 +120,16 @@ describe("every environment", () => {
   test("each environment deploys as its tier says: prod canary 10 % for 5 minutes then bake 10, staging linear 25 % a minute then bake 5, dev rolling", () => {
     const strategies = Object.fromEntries(["dev", "staging", "prod"].map((name) => [name, ecsServices(env(name).services).map((s) => s.deployment_configuration ?? "rolling")]));
     expect(strategies).toEqual({
-      dev: ["rolling"],
-      staging: [{ strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } }],
-      prod: [{ strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } }],
+      // bun-api (web), then orders (internal: no load balancer to shift through, so a blue-green revision watched for the bake).
+      dev: ["rolling", "rolling"],
+      staging: [
+        { strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } },
+        { strategy: "BLUE_GREEN", bake_time_in_minutes: "5" },
+      ],
+      prod: [
+        { strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } },
+        { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" },
+      ],
     });
   });
 
