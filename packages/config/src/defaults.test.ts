@@ -33,6 +33,7 @@ describe("service defaults", () => {
       cpu: 256,
       memoryMiB: 512,
       sizeReason: undefined,
+      calls: [],
       architecture: "ARM64",
       minTasks: 1,
       maxTasks: 2,

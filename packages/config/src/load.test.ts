@@ -67,6 +67,7 @@ describe("the shipped configuration", () => {
       name: "bun-api",
       kind: "web",
       source: "services/bun-api",
+      calls: ["orders"],
       containerPort: 8080,
       healthCheckPath: "/readyz",
       command: undefined,

@@ -63,7 +63,7 @@ describe("wrong types are refused, not coerced", () => {
   test("a service entry that is not an object, and a configuration that is not one", () => {
     const config = shippedCopy() as unknown as { services: unknown[] };
     config.services.push("orders");
-    expect(problemsOf(config)).toEqual(['services[1]: (the whole entry) = "orders": must be an object { name, kind, source, ... }, not a string']);
+    expect(problemsOf(config)).toEqual(['services[2]: (the whole entry) = "orders": must be an object { name, kind, source, ... }, not a string']);
     expect(problemsOf(null)).toEqual(["config: (the whole entry) = null: must be an object { project, environments, services }, not null"]);
     expect(problemsOf([])).toEqual(["config: (the whole entry) = []: must be an object { project, environments, services }, not a list"]);
   });
@@ -111,9 +111,9 @@ describe("unknown keys are refused, naming the key, with the closest known one",
 
   test("an override for a service that does not exist is refused, with the closest name", () => {
     expect(problemsOf(withDev((dev) => (dev.services = { "bun-apis": { minTasks: 1 } })))).toEqual([
-      'dev: services.bun-apis = "bun-apis": overrides an unknown service (did you mean "bun-api"?); configured: bun-api',
+      'dev: services.bun-apis = "bun-apis": overrides an unknown service (did you mean "bun-api"?); configured: bun-api, orders',
     ]);
-    expect(problemsOf(withDev((dev) => (dev.services = { mailer: {} })))).toEqual(['dev: services.mailer = "mailer": overrides an unknown service; configured: bun-api']);
+    expect(problemsOf(withDev((dev) => (dev.services = { mailer: {} })))).toEqual(['dev: services.mailer = "mailer": overrides an unknown service; configured: bun-api, orders']);
   });
 
   test("an override given as a list is refused as a list, not read as services named 0, 1, ...", () => {
@@ -135,8 +135,8 @@ describe("values AWS would refuse at deploy", () => {
   test("a Dockerfile-less or missing source folder is refused when the repository root is given", () => {
     const root = `${__dirname}/../../..`;
     expect(() => loadConfig(shippedCopy(), { sourceRoot: root })).not.toThrow();
-    expect(problemsOf(withApi((api) => (api.source = "services/orders")), { sourceRoot: root })).toEqual([
-      expect.stringMatching(/^service "bun-api": source = "services\/orders": no such folder under the repository root/),
+    expect(problemsOf(withApi((api) => (api.source = "services/payments")), { sourceRoot: root })).toEqual([
+      expect.stringMatching(/^service "bun-api": source = "services\/payments": no such folder under the repository root/),
     ]);
     expect(problemsOf(withApi((api) => (api.source = "packages/config")), { sourceRoot: root })).toEqual([
       'service "bun-api": source = "packages/config": has no Dockerfile; each service is built from the Dockerfile in its folder',

@@ -536,8 +536,8 @@ describe("service kind", () => {
   });
 
   test("fails when kind is unknown", () => {
-    expect(problems(configWith({ service: { kind: invalid("cron") } }))).toEqual([`${ENTRY}: kind = "cron": allowed: "web", "worker", "scheduled"`]);
-    expect(problems(configWith({ service: { kind: invalid("Web") } }))).toEqual([`${ENTRY}: kind = "Web": allowed: "web", "worker", "scheduled" (did you mean "web"?)`]);
+    expect(problems(configWith({ service: { kind: invalid("cron") } }))).toEqual([`${ENTRY}: kind = "cron": allowed: "web", "internal", "worker", "scheduled"`]);
+    expect(problems(configWith({ service: { kind: invalid("Web") } }))).toEqual([`${ENTRY}: kind = "Web": allowed: "web", "internal", "worker", "scheduled" (did you mean "web"?)`]);
   });
 
   const NIGHTLY = 'sandbox / service "nightly"';

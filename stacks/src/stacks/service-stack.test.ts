@@ -34,6 +34,8 @@ describe("ServiceStack", () => {
       DRAIN_TIMEOUT_MS: "10000",
       ENVIRONMENT: "dev",
       LOG_LEVEL: "debug",
+      // bun-api calls orders: its Service Connect alias.
+      ORDERS_URL: "http://orders:8080",
       PORT: "8080",
       SERVICE_NAME: "bun-api",
     });
@@ -49,7 +51,7 @@ describe("ServiceStack", () => {
 describe("ServiceStack deployments", () => {
   const prodWith = (deployment: NonNullable<PlatformConfig["services"][number]["deployment"]>): PlatformConfig => ({
     ...defaultConfig,
-    services: [{ ...defaultConfig.services[0]!, deployment }],
+    services: [{ ...defaultConfig.services[0]!, deployment }, ...defaultConfig.services.slice(1)],
   });
   const prodFindings = (config: PlatformConfig) => {
     const findings: PolicyFinding[] = [];
@@ -69,5 +71,37 @@ describe("ServiceStack deployments", () => {
     expect(prodFindings(prodWith({ strategy: "rolling" })).findings.map((f) => f.level)).toEqual(["error"]);
     const { findings } = prodFindings(prodWith({ strategy: "rolling", reason: "a read-only mirror; a bad minute is acceptable" }));
     expect(findings.map((f) => [f.level, f.reason])).toEqual([["suppressed", "a read-only mirror; a bad minute is acceptable"]]);
+  });
+});
+
+describe("ServiceStack: calls through Service Connect", () => {
+  const { environments, app } = buildApp({ profile: AWS_PROFILE, environments: ["dev"] });
+  const env = environments[0]!;
+  const api = env.services.find((s) => s.service.name === "bun-api")!;
+  const orders = env.services.find((s) => s.service.name === "orders")!;
+
+  test("the caller's stack depends on the callee's, so cdktf and the pipeline deploy the callee first", () => {
+    app.synth();
+    expect(api.dependencies).toContain(orders);
+    expect(orders.dependencies).not.toContain(api);
+  });
+
+  test("an internal service: no ALB, its Service Connect URL as output, serving as orders:8080", () => {
+    const json = synth(orders);
+    expect(resources(json, "aws_lb_target_group")).toEqual([]);
+    expect(resources(json, "aws_lb_listener_rule")).toEqual([]);
+    expect(json.output!.Url!.value).toBe("http://orders:8080");
+    const sc = resources(json, "aws_ecs_service")[0]!.service_connect_configuration as Record<string, any>;
+    expect(sc.service).toEqual([expect.objectContaining({ discovery_name: "orders", client_alias: { dns_name: "orders", port: 8080 } })]);
+    expect(sc.log_configuration.options["awslogs-group"]).toContain("Internal_Fargate_Task_LogGroup");
+  });
+
+  test("the caller serves too (web services register) and holds the one rule admitting it to orders", () => {
+    const json = synth(api);
+    const sc = resources(json, "aws_ecs_service")[0]!.service_connect_configuration as Record<string, any>;
+    expect(sc.service).toEqual([expect.objectContaining({ discovery_name: "bun-api", client_alias: { dns_name: "bun-api", port: 8080 } })]);
+    const calls = resources(json, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.description).startsWith("From bun-api"));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ ip_protocol: "tcp", from_port: 8080, to_port: 8080 });
   });
 });

@@ -144,7 +144,7 @@ describe("FargateTaskDefinition", () => {
 
   test("containerPort adds one TCP port mapping", () => {
     const { container } = taskDefinition({ containerPort: 8080 });
-    expect(container.portMappings).toEqual([{ containerPort: 8080, protocol: "tcp", name: "http" }]);
+    expect(container.portMappings).toEqual([{ containerPort: 8080, protocol: "tcp", name: "http", appProtocol: "http" }]);
   });
 
   test("environment is passed sorted by name, so reordering the config changes nothing", () => {
