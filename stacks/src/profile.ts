@@ -37,6 +37,7 @@ export const EMULATED_SERVICES = [
   "s3Control",
   "scheduler",
   "secretsmanager",
+  "servicediscovery",
   "sns",
   "ssm",
   "sts",

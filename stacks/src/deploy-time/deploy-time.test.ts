@@ -101,7 +101,11 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
   const services = serviceSettings(synthesized());
 
   test("every environment's service, with its strategy, health checks, drain and alarms as synthesized", () => {
-    const by = Object.fromEntries(services.map((s) => [s.environment, s.settings]));
+    const by = Object.fromEntries(services.filter((s) => s.service === "bun-api").map((s) => [s.environment, s.settings]));
+    // orders (internal): no load balancer, so no target-group health check or drain; its error lines are its alarm.
+    const orders = Object.fromEntries(services.filter((s) => s.service === "orders").map((s) => [s.environment, s.settings]));
+    expect(orders.dev).toMatchObject({ strategy: "ROLLING", healthyThreshold: 0, deregistrationDelaySeconds: 0, containerHealthCheckIntervalSeconds: 10, automaticRollback: true });
+    expect(orders.prod).toMatchObject({ strategy: "BLUE_GREEN", bakeMinutes: 10 });
     expect(by.dev).toEqual({ strategy: "ROLLING", bakeMinutes: 0, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 15, containerHealthCheckIntervalSeconds: 10, alarmWindowSeconds: 180, automaticRollback: true });
     expect(by.prod).toMatchObject({ strategy: "CANARY", bakeMinutes: 10, canaryPercent: 10, canaryMinutes: 5, alarmWindowSeconds: 180 });
     expect(by.staging).toMatchObject({ strategy: "LINEAR", bakeMinutes: 5, stepPercent: 25, stepMinutes: 1 });
@@ -111,8 +115,11 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
     const table = rows(services);
     expect(table.map((r) => [r.environment, duration(r.ours.completeSeconds), duration(r.ours.rollbackSeconds)])).toEqual([
       ["dev", "82 s", "65 s"],
+      ["dev", "57 s", "55 s"],
       ["staging", "9 min 47 s", "5 s"],
+      ["staging", "6 min 7 s", "5 s"],
       ["prod", "16 min 37 s", "5 s"],
+      ["prod", "11 min 7 s", "5 s"],
     ]);
     expect(goals(table).filter((g) => !g.met)).toEqual([]);
   });
