@@ -82,11 +82,17 @@ function gapFillers(queryDefinitions) {
   // (strategy, bake time, canary or linear steps, alarms, circuit breaker, percentages) is dropped
   // whole; the provider then keeps its own values in state and plans nothing, which would hide a
   // value that does not survive the round trip, so it is returned too, merged over the updates.
-  const SERVICE_KEYS = ["capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand", "deploymentConfiguration"];
+  // serviceConnectConfiguration (namespace, served port and alias, timeouts, the proxy's log
+  // configuration) is dropped too; AWS returns it on each deployment of the service, so it goes there.
+  const SERVICE_KEYS = ["capacityProviderStrategy", "enableECSManagedTags", "healthCheckGracePeriodSeconds", "enableExecuteCommand", "deploymentConfiguration", "serviceConnectConfiguration"];
   const serviceExtras = new Map();
   const absent = (v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
   const withExtras = (svc) => {
     for (const [k, v] of Object.entries((svc && serviceExtras.get(svc.serviceArn)) ?? {})) {
+      if (k === "serviceConnectConfiguration") {
+        for (const d of svc.deployments ?? []) if (absent(d[k])) d[k] = v;
+        continue;
+      }
       if (!absent(svc[k])) continue;
       svc[k] = v;
       if (k === "capacityProviderStrategy") delete svc.launchType;

@@ -19,6 +19,10 @@
       What moto holds for a service that ECS would shift traffic for: its load balancer block, the
       production and test listener rules it names (conditions, forward weights by target group
       name), and the infrastructure role with its inline policies.
+  motoctl.py <url> service-connect <region> <cluster> <namespace name>
+      What moto holds for ECS Service Connect: the Cloud Map namespace of that name (type, tags),
+      the cluster's Service Connect default, each ECS service's configuration (from its primary
+      deployment, as AWS returns it) and security groups, and every ingress rule in the account.
   motoctl.py <url> gaps <region>
       Asks a fresh moto, directly (not through the proxy), each call that README.md "Emulator
       gaps" lists, and reports for each whether moto still lacks it. A gap that moto has closed
@@ -115,10 +119,43 @@ def region_inventory(url, region):
             {"name": a["AlarmName"], "actions": a.get("AlarmActions", []), "okActions": a.get("OKActions", [])}
             for a in pages(cw, "describe_alarms", "MetricAlarms")
         ],
+        "namespaces": [n["Name"] for n in pages(client("servicediscovery", url, region), "list_namespaces", "Namespaces")],
         "dashboards": [
             {"name": d["DashboardName"], "body": cw.get_dashboard(DashboardName=d["DashboardName"])["DashboardBody"]}
             for d in cw.list_dashboards().get("DashboardEntries", [])
         ],
+    }
+
+
+def service_connect(url, region, cluster, namespace):
+    """The namespace by name, the cluster's Service Connect default, each service's configuration, and every ingress rule of the task groups."""
+    sd = client("servicediscovery", url, region)
+    ecs = client("ecs", url, region)
+    ec2 = client("ec2", url, region)
+    ns = [n for n in pages(sd, "list_namespaces", "Namespaces") if n["Name"] == namespace]
+    tags = sd.list_tags_for_resource(ResourceARN=ns[0]["Arn"])["Tags"] if ns else []
+    c = ecs.describe_clusters(clusters=[cluster])["clusters"]
+    services = {}
+    for arn in pages(ecs, "list_services", "serviceArns", cluster=cluster):
+        s = ecs.describe_services(cluster=cluster, services=[arn])["services"][0]
+        primary = next((d for d in s.get("deployments", []) if d.get("status") == "PRIMARY"), {})
+        services[s["serviceName"]] = {
+            "serviceConnect": primary.get("serviceConnectConfiguration"),
+            "securityGroups": s.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("securityGroups", []),
+        }
+    groups = {g["GroupId"]: g.get("GroupName") for g in ec2.describe_security_groups()["SecurityGroups"]}
+    ingress = [
+        {"group": r["GroupId"], "groupName": groups.get(r["GroupId"]), "from": r.get("FromPort"), "to": r.get("ToPort"), "protocol": r.get("IpProtocol"), "source": r.get("ReferencedGroupInfo", {}).get("GroupId"), "cidr": r.get("CidrIpv4") or r.get("CidrIpv6")}
+        for r in pages(ec2, "describe_security_group_rules", "SecurityGroupRules")
+        if not r["IsEgress"]
+    ]
+    return {
+        "namespaces": [{"name": n["Name"], "arn": n["Arn"], "type": n["Type"]} for n in ns],
+        "namespaceTags": {t["Key"]: t["Value"] for t in tags},
+        "clusterDefault": (c[0].get("serviceConnectDefaults") or {}).get("namespace") if c else None,
+        "services": services,
+        "ingress": ingress,
+        "groupNames": groups,
     }
 
 
@@ -312,6 +349,19 @@ def gaps(url, region):
     described = ecs.describe_services(cluster="gap-probe", services=["gap-probe-canary"])["services"][0]
     held = [s.get("deploymentConfiguration") for s in (canary, described)]
     gap("ECS CreateService/DescribeServices drop deploymentConfiguration (strategy, bake time, canary and linear steps, alarms, circuit breaker)", held == [None, None], f"returned: {held}")
+    sd = client("servicediscovery", url, region)
+    sd.create_http_namespace(Name="gap-probe")
+    ns_arn = next(n["Arn"] for n in sd.list_namespaces()["Namespaces"] if n["Name"] == "gap-probe")
+    connected = ecs.create_service(
+        cluster="gap-probe",
+        serviceName="gap-probe-connect",
+        taskDefinition="gap-probe",
+        desiredCount=1,
+        serviceConnectConfiguration={"enabled": True, "namespace": ns_arn},
+    )["service"]
+    described = ecs.describe_services(cluster="gap-probe", services=["gap-probe-connect"])["services"][0]
+    held = [connected.get("serviceConnectConfiguration"), described.get("serviceConnectConfiguration")] + [d.get("serviceConnectConfiguration") for d in described.get("deployments", [])]
+    gap("ECS CreateService/DescribeServices drop serviceConnectConfiguration (on the service and on its deployments)", all(h is None for h in held), f"returned: {held}")
     err = fails(lambda: ecs.list_service_deployments(cluster="gap-probe", service="gap-probe"))
     gap("ECS ListServiceDeployments", err, err or "answered")
     err = fails(lambda: ecs.describe_service_deployments(serviceDeploymentArns=[svc["serviceArn"].replace(":service/", ":service-deployment/") + "/x"]))
@@ -398,6 +448,8 @@ def main():
         out = disable_deletion_protection(url, *args)
     elif cmd == "traffic-shift":
         out = traffic_shift(url, *args)
+    elif cmd == "service-connect":
+        out = service_connect(url, *args)
     elif cmd == "gaps":
         out = gaps(url, *args)
     else:

@@ -180,7 +180,7 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "namespaces"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
@@ -322,6 +322,57 @@ async function checkDomain(tools, motoUrl, st) {
  * whole: both target groups, the production rule weighted 100/0, the test rule one priority earlier
  * with the test header, and the infrastructure role allowed exactly those rules and target groups.
  */
+/**
+ * ECS Service Connect as moto holds it: the cluster stack's Cloud Map HTTP namespace (tagged with
+ * the environment) as the cluster's default; each service's configuration on its primary
+ * deployment (the served alias, the proxy's timeouts and log group); and for each declared call,
+ * the callee's task group admitting the caller's on the container port, with no other ingress
+ * than its declared callers'.
+ */
+async function checkServiceConnect(tools, motoUrl, st) {
+  const namespace = resourcesOf(st, "aws_service_discovery_http_namespace")[0];
+  if (namespace) {
+    const cluster = resourcesOf(st, "aws_ecs_cluster")[0];
+    const sc = await motoctl(tools, motoUrl, "service-connect", regionOf(st), cluster.name, namespace.name);
+    const held = sc.namespaces[0];
+    check(`${st.name}: Cloud Map namespace ${namespace.name} is an HTTP namespace in the emulator`, sc.namespaces.length === 1 && held.type === "HTTP", JSON.stringify(sc.namespaces));
+    check(`${st.name}: the namespace carries the environment's tag`, sc.namespaceTags.Environment === st.name.split("-")[0], JSON.stringify(sc.namespaceTags));
+    check(`${st.name}: the namespace is cluster ${cluster.name}'s Service Connect default`, !!held && sc.clusterDefault === held.arn, `emulator: ${sc.clusterDefault}`);
+  }
+  const svc = resourcesOf(st, "aws_ecs_service").find((s) => s.service_connect_configuration);
+  if (!svc) return;
+  const clusterArn = (await motoctl(tools, motoUrl, "inventory", regionOf(st))).regions[0].ecsServices.find((s) => s.name === svc.name)?.cluster;
+  if (!check(`${st.name}: service ${svc.name} is in the emulator`, !!clusterArn)) return;
+  const clusterName = clusterArn.split("/").pop();
+  const sc = await motoctl(tools, motoUrl, "service-connect", regionOf(st), clusterName, clusterName);
+  const mine = sc.services[svc.name];
+  const want = svc.service_connect_configuration;
+  const served = mine?.serviceConnect?.services ?? [];
+  check(
+    `${st.name}: ${svc.name} joins Service Connect in namespace ${clusterName}${want.service ? `, serving ${want.service.map((s) => `http://${s.client_alias.dns_name}:${s.client_alias.port}`).join(", ")}` : " as a client"}`,
+    mine?.serviceConnect?.enabled === true &&
+      mine.serviceConnect.namespace === sc.namespaces[0]?.arn &&
+      JSON.stringify(served.map((s) => [s.discoveryName, s.clientAliases?.[0]?.dnsName, s.clientAliases?.[0]?.port, s.timeout?.perRequestTimeoutSeconds, s.timeout?.idleTimeoutSeconds])) ===
+        JSON.stringify((want.service ?? []).map((s) => [s.discovery_name, s.client_alias.dns_name, s.client_alias.port, s.timeout.per_request_timeout_seconds, s.timeout.idle_timeout_seconds])),
+    JSON.stringify(mine?.serviceConnect),
+  );
+  check(`${st.name}: the Service Connect proxy logs to the service's log group`, mine?.serviceConnect?.logConfiguration?.options?.["awslogs-group"] === resourcesOf(st, "aws_cloudwatch_log_group")[0]?.name, JSON.stringify(mine?.serviceConnect?.logConfiguration));
+  const callerGroup = mine?.securityGroups?.[0];
+  for (const rule of resourcesOf(st, "aws_vpc_security_group_ingress_rule").filter((r) => /^From \S+, on the container port \(Service Connect\)$/.test(r.description ?? ""))) {
+    const calls = sc.ingress.filter((r) => r.source === callerGroup && r.groupName !== sc.groupNames[callerGroup]);
+    const callee = calls.find((r) => r.from === rule.from_port && r.to === rule.to_port && r.protocol === "tcp");
+    check(`${st.name}: a callee's task group admits ${svc.name}'s on port ${rule.from_port}`, !!callee, JSON.stringify(calls));
+    if (!callee) continue;
+    const others = sc.ingress.filter((r) => r.group === callee.group && r.source !== callerGroup);
+    const callers = new Set(Object.values(sc.services).map((s) => s.securityGroups?.[0]));
+    check(
+      `${st.name}: ${callee.groupName} admits nothing else than its declared callers' groups (no CIDR, no other port)`,
+      sc.ingress.filter((r) => r.group === callee.group).every((r) => r.cidr == null && r.from === rule.from_port && r.to === rule.to_port && callers.has(r.source)),
+      JSON.stringify(others),
+    );
+  }
+}
+
 async function checkTrafficShift(tools, motoUrl, st) {
   for (const svc of resourcesOf(st, "aws_ecs_service")) {
     const advanced = [svc.load_balancer ?? []].flat()[0]?.advanced_configuration;
@@ -555,6 +606,7 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   checkOperations(st, outputs, inv, emu.queryDefinitions());
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
+  await checkServiceConnect(tools, motoUrl, st);
   const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
   const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
   row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
