@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { callUrlVariable, deployOrder } from "../calls";
 import { grantStatements } from "../grants";
 import { hstsHeader } from "../domain";
 import { loadConfig } from "../load";
@@ -18,7 +19,7 @@ function region(name: string): string {
 describe("the README's configuration examples", () => {
   const loaded = loadConfig({ project: README_EXAMPLES.project, services: README_EXAMPLES.services, environments: README_EXAMPLES.environments });
 
-  test.each(["permissions-service", "permissions-environment", "domain"])("the README shows region %s verbatim", (name) => {
+  test.each(["permissions-service", "permissions-environment", "calls", "domain"])("the README shows region %s verbatim", (name) => {
     expect(README).toContain(`\`\`\`ts\n${region(name)}\`\`\``);
   });
 
@@ -29,6 +30,13 @@ describe("the README's configuration examples", () => {
     const resources = orders.permissions.flatMap((g, i) => grantStatements(g, i).flatMap((s) => s.resources));
     expect(resources).toContain("arn:aws:s3:::shop-uploads/invoices/*");
     expect(resources.filter((r) => r === "*")).toEqual([]);
+  });
+
+  test("they load: the calls example, callees deployed first, each caller with its callees' URLs", () => {
+    const dev = loaded.environments.find((e) => e.name === "dev")!;
+    expect(dev.services.find((s) => s.name === "storefront")!.calls).toEqual(["orders", "stock"]);
+    expect(deployOrder(dev.services).map((s) => s.name)).toEqual(["orders", "stock", "storefront"]);
+    expect(["orders", "stock"].map(callUrlVariable)).toEqual(["ORDERS_URL", "STOCK_URL"]);
   });
 
   test("they load: the domain example has its zone, a certificate to create, HSTS and dual stack", () => {

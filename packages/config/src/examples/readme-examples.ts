@@ -38,6 +38,19 @@ const dev: EnvironmentConfig = {
 };
 // #endregion permissions-environment
 
+// #region calls
+// services.ts: the storefront calls orders and stock; stock is internal (no ALB route) and calls orders too
+const storefront: ServiceConfig = {
+  name: "storefront",
+  kind: "web",
+  source: "services/storefront",
+  healthCheckPath: "/readyz",
+  routing: { priority: 100, pathPatterns: ["/*"] },
+  calls: ["orders", "stock"], // ORDERS_URL=http://orders:8080, STOCK_URL=http://stock:8080
+};
+const stock: ServiceConfig = { name: "stock", kind: "internal", source: "services/stock", calls: ["orders"] };
+// #endregion calls
+
 // #region domain
 // environments.ts: prod serves https://api.example.com from the account's public zone example.com
 const prod: EnvironmentConfig = {
@@ -56,6 +69,6 @@ const prod: EnvironmentConfig = {
 
 export const README_EXAMPLES = {
   project: "shop",
-  services: [orders],
+  services: [orders, storefront, stock],
   environments: { dev, prod },
 } as const;
