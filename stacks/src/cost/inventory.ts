@@ -104,6 +104,23 @@ const numberOf = (value: unknown): number | undefined => {
   return typeof n === "number" && Number.isFinite(n) ? n : undefined;
 };
 
+/**
+ * ECS Service Connect's proxy (Envoy) runs inside each task of a joined service and is not in the
+ * task definition, so Fargate bills the same task size; it takes its CPU and memory from the app's.
+ * AWS recommends sizing such tasks SERVICE_CONNECT_PROXY_CPU_UNITS and ..._MEMORY_MIB larger for
+ * the proxy (Amazon ECS Developer Guide, "Amazon ECS Service Connect components", the proxy's
+ * resources; https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+ */
+export const SERVICE_CONNECT_PROXY_CPU_UNITS = 256;
+export const SERVICE_CONNECT_PROXY_MEMORY_MIB = 64;
+
+export function serviceConnectNote(name: string, size: TaskSize): string {
+  return (
+    `${name} joins ECS Service Connect: its proxy container runs inside each task's ${size.cpuUnits} CPU units / ${size.memoryMiB} MiB, which Fargate bills unchanged (counted as is); ` +
+    `AWS suggests ${SERVICE_CONNECT_PROXY_CPU_UNITS} CPU units and ${SERVICE_CONNECT_PROXY_MEMORY_MIB} MiB more per task for the proxy, which would be the next valid Fargate size up where that is needed`
+  );
+}
+
 function taskSize(taskDefinition: Resource | undefined, notes: string[], owner: string): TaskSize {
   if (!taskDefinition) {
     notes.push(`${owner}: task definition not found in the synthesized JSON; assumed 0.25 vCPU / 0.5 GB x86`);
@@ -247,11 +264,16 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
       }
       const taskDefinition = follow(all, service.attrs.task_definition, stack.name);
       const network = asRecord(service.attrs.network_configuration);
+      const size = taskSize(taskDefinition, notes, owner);
+      if (asRecord(service.attrs.service_connect_configuration)?.enabled === true) {
+        // Fargate bills the task's size; ECS adds the proxy container inside it without changing it.
+        notes.push(serviceConnectNote(name, size));
+      }
       workloads.push({
         stack: stack.name,
         name,
         kind: "service",
-        size: taskSize(taskDefinition, notes, owner),
+        size,
         tasks: { min: min * instances(service), max: max * instances(service) },
         ...(scheduled ? { activeHours: { ...scheduled.hours, asleep: { min: scheduled.hours.asleep.min * instances(service), max: scheduled.hours.asleep.max * instances(service) } } } : {}),
         strategy: strategyOf(service.attrs.capacity_provider_strategy, service.attrs.launch_type) ?? clusterDefault,
