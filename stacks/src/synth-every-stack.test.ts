@@ -27,7 +27,8 @@ describe("synthEveryStack", () => {
     }
     expect(error).toBeInstanceOf(AnnotationErrors);
     const { stacks, messages } = error as AnnotationErrors;
-    expect(stacks).toEqual(["prod-bun-api", "prod-orders"]);
+    // In construction order: orders first, as bun-api calls it.
+    expect(stacks).toEqual(["prod-orders", "prod-bun-api"]);
     expect(messages.filter((m) => m.includes("[BF-ECS-003]"))).toHaveLength(2);
     expect(existsSync(join(outdir, "stacks", "prod-cluster", "cdk.tf.json"))).toBe(true);
     expect(existsSync(join(outdir, "stacks", "prod-orders", "cdk.tf.json"))).toBe(false);
@@ -35,8 +36,8 @@ describe("synthEveryStack", () => {
 
   test("cdktf's own synth stops at the first stack with an error (why this exists)", () => {
     const { app } = buildApp({ config: twoFaultyProdServices, profile: AWS_PROFILE, outdir });
-    expect(() => app.synth()).toThrow(/prod-bun-api/);
-    expect(existsSync(join(outdir, "stacks", "prod-orders"))).toBe(false);
+    expect(() => app.synth()).toThrow(/prod-orders/);
+    expect(existsSync(join(outdir, "stacks", "prod-bun-api"))).toBe(false);
   });
 
   test("an error that is not an annotation is thrown as it is", () => {

@@ -117,13 +117,13 @@ describe("pnpm synth refuses bad input with a message", () => {
       c.environments.prod!.services = { "bun-api": { minTasks: 1, maxTasks: 10 }, orders: { minTasks: 1 } };
     });
     const result = synth(withConfig(), files);
-    expectRefused(result, /prod-bun-api\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /prod-orders\/Internal\/Fargate\/Service: \[BF-ECS-003\]/, /Synth stopped: 2 error\(s\) in 2 stack\(s\) \(prod-bun-api, prod-orders\)/);
+    expectRefused(result, /prod-bun-api\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /prod-orders\/Internal\/Fargate\/Service: \[BF-ECS-003\]/, /Synth stopped: 2 error\(s\) in 2 stack\(s\) \(prod-orders, prod-bun-api\)/);
   });
 
   test("a configuration given by BF_CONFIG synthesizes like the shipped one when it is valid", () => {
     const result = synth(withConfig(), config(() => undefined));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "dev-orders", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "prod-orders", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations", "staging-orders"]);
   });
 });
