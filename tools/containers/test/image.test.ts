@@ -155,8 +155,22 @@ if (skip) {
         const image = await built(service, "amd64");
         entrypoint = imageConfig(image.tag).Config.Entrypoint![0]!;
         container = startContainer(engine!, { image: image.tag, spec });
-        if (service.kind === "web") await firstOk(container.port!, "/healthz", performance.now());
+        // A web or internal service serves HTTP on its published container port.
+        if (service.kind === "web" || service.kind === "internal") await firstOk(container.port!, "/healthz", performance.now());
       }, BUILD_TIMEOUT_MS);
+
+      test.if(service.kind === "internal")(
+        "/healthz and /readyz answer 200, an unknown path is a JSON 404 (an internal service has no GET /)",
+        async () => {
+          const base = `http://127.0.0.1:${container.port}`;
+          for (const path of ["/healthz", "/readyz"]) expect((await fetch(base + path)).status).toBe(200);
+          const missing = await fetch(base + "/no/such/path");
+          expect(missing.status).toBe(404);
+          expect(missing.headers.get("content-type")).toStartWith("application/json");
+          expect(await missing.json()).toHaveProperty("error");
+        },
+        RUN_TIMEOUT_MS,
+      );
 
       test.if(service.kind === "web")(
         "/healthz and /readyz answer 200, GET / reports the version passed in, an unknown path is a JSON 404",
