@@ -2,11 +2,13 @@
  * Whom a service calls (`calls` in services.ts): the callee's URL through ECS Service Connect, the
  * checks of the call graph, and the order its stacks are deployed in.
  *
- * Cycles are refused, every one of them. The callee's security group rule that admits a caller
- * lives in the caller's stack and names the callee's group, so each call is a Terraform stack
- * dependency (callee first): a cycle of calls is a cycle of stacks, which cdktf cannot order and
- * no pipeline can deploy. It also keeps a first deploy's order well defined: every callee runs
- * before the services that call it.
+ * Which cycles are refused: all of them (a choice; see the README, "Another service"). At run time
+ * none would deadlock startup: Service Connect starts a caller whether or not its callee runs, and
+ * readiness (/readyz) never calls a callee. At deploy time every one does: the callee's security
+ * group rule that admits a caller lives in the caller's stack and names the callee's group, so each
+ * call is a Terraform stack dependency (callee first), and a cycle of calls is a cycle of stacks,
+ * which cdktf cannot order and no pipeline can deploy. Refusing them also keeps a first deploy's
+ * order well defined: every callee runs before the services that call it.
  */
 import type { ConfigIssue } from "./errors";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
