@@ -329,7 +329,7 @@ async function checkDomain(tools, motoUrl, st) {
  * the callee's task group admitting the caller's on the container port, with no other ingress
  * than its declared callers'.
  */
-async function checkServiceConnect(tools, motoUrl, st) {
+async function checkServiceConnect(tools, motoUrl, st, proxyUrl) {
   const namespace = resourcesOf(st, "aws_service_discovery_http_namespace")[0];
   if (namespace) {
     const cluster = resourcesOf(st, "aws_ecs_cluster")[0];
@@ -344,7 +344,9 @@ async function checkServiceConnect(tools, motoUrl, st) {
   const clusterArn = (await motoctl(tools, motoUrl, "inventory", regionOf(st))).regions[0].ecsServices.find((s) => s.name === svc.name)?.cluster;
   if (!check(`${st.name}: service ${svc.name} is in the emulator`, !!clusterArn)) return;
   const clusterName = clusterArn.split("/").pop();
-  const sc = await motoctl(tools, motoUrl, "service-connect", regionOf(st), clusterName, clusterName);
+  // Through the proxy: moto drops serviceConnectConfiguration (README "Emulator gaps"), so what is
+  // checked is what the provider reads back, the value the re-plan compares with the stack.
+  const sc = await motoctl(tools, proxyUrl, "service-connect", regionOf(st), clusterName, clusterName);
   const mine = sc.services[svc.name];
   const want = svc.service_connect_configuration;
   const served = mine?.serviceConnect?.services ?? [];
@@ -606,7 +608,7 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   checkOperations(st, outputs, inv, emu.queryDefinitions());
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
-  await checkServiceConnect(tools, motoUrl, st);
+  await checkServiceConnect(tools, motoUrl, st, emu.url);
   const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
   const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
   row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
