@@ -5,13 +5,17 @@
 // destroy side by side, BF_E2E_PARALLEL at a time, default 4); then `cdktf deploy` / `cdktf destroy` of
 // one stack, the way a user runs it. Tools come from `pnpm e2e:setup` (see README.md).
 //
-// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time; BF_E2E_REQUIRE=1  missing tools fail
-// instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE  tool cache directory.
+// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time (per environment);
+// BF_E2E_ENV_PARALLEL  lanes at a time (the gap probe, each environment, the cdktf user path; default all, 1 = one after
+// another); BF_E2E_REQUIRE=1  missing tools fail instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE
+// tool cache directory.
 // Closes with "N passed, N failed[, N skipped]" (read by scripts/test-all.mjs).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { format } from "node:util";
 import { startEmulator } from "./emulator.mjs";
 
 const HERE = import.meta.dirname;
@@ -29,6 +33,15 @@ const CDKTF_STACK = process.env.BF_E2E_CDKTF_STACK ?? `${ENVS[0]}-network`;
 const results = []; // { name, ok, detail }
 const rows = []; // table rows
 let skipped = 0;
+
+// Lanes (the gap probe, each environment, the cdktf user path) run side by side, each against an
+// emulator of its own: every line a lane prints starts with its name, e.g. "[prod]".
+const lane = new AsyncLocalStorage();
+const print = console.log;
+console.log = (...args) => {
+  const name = lane.getStore();
+  print(name ? format(...args).replace(/^(?=.)/gm, `[${name}] `) : format(...args));
+};
 
 function check(name, ok, detail = "") {
   results.push({ name, ok, detail });
@@ -379,33 +392,35 @@ async function main() {
   rmSync(WORK, { recursive: true, force: true });
   const logs = join(WORK, "logs");
   mkdirSync(logs, { recursive: true });
-  const emu = await startEmulator({ motoServer: tools.motoServer, botocoreData: botocoreData(tools), logFile: join(logs, "moto.log") });
+  const emulators = []; // one per lane (runAll)
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(sig, () => {
-      emu.stop();
+      for (const emu of emulators) emu.stop();
       process.exit(130);
     });
   }
-  console.log(`e2e: the stacks use ${emu.url} (moto behind it, a fresh one per environment); logs in ${logs}`);
+  console.log(`e2e: every environment (and the cdktf user path) runs against an emulator of its own, a proxy with a fresh moto behind it; logs in ${logs}`);
   try {
-    await runAll(tools, emu, logs);
+    await runAll(tools, emulators, logs);
   } finally {
-    await emu.stopMoto();
-    emu.stop();
+    await Promise.all(emulators.map((emu) => emu.stopMoto()));
+    for (const emu of emulators) emu.stop();
   }
-  console.log(`\nemulator gaps filled by the harness (README.md "Emulator gaps"): ${emu.gapCalls.size ? "" : "none called"}`);
-  for (const [op, n] of emu.gapCalls) console.log(`  ${op}: ${n} call(s)`);
+  const gapCalls = new Map();
+  for (const emu of emulators) for (const [op, n] of emu.gapCalls) gapCalls.set(op, (gapCalls.get(op) ?? 0) + n);
+  console.log(`\nemulator gaps filled by the harness (README.md "Emulator gaps"): ${gapCalls.size ? "" : "none called"}`);
+  for (const [op, n] of gapCalls) console.log(`  ${op}: ${n} call(s)`);
   if (process.env.BF_E2E_KEEP !== "1") {
     for (const d of readdirSync(WORK)) if (d !== "logs") rmSync(join(WORK, d), { recursive: true, force: true });
   }
   finish();
 }
 
-async function synth(url, outdir, logs) {
+async function synth(url, outdir, logs, envName) {
   // What `pnpm synth` runs (scripts/synth.mjs), into a directory of our own so that the
-  // repository's cdktf.out is left alone.
-  const env = { BF_PROFILE: "emulator", BF_AWS_ENDPOINT: url, BF_ENVIRONMENTS: ENVS.join(",") };
-  return sh(process.execPath, [join(ROOT, "scripts", "synth.mjs"), "--out", outdir], { cwd: ROOT, env, log: join(logs, "synth.log") });
+  // repository's cdktf.out is left alone; one environment, against its own emulator's URL.
+  const env = { BF_PROFILE: "emulator", BF_AWS_ENDPOINT: url, BF_ENVIRONMENTS: envName };
+  return sh(process.execPath, [join(ROOT, "scripts", "synth.mjs"), "--out", outdir], { cwd: ROOT, env, log: join(logs, `synth-${envName}.log`) });
 }
 
 /**
@@ -451,19 +466,47 @@ async function freshEmulator(tools, emu, stacks, label) {
   return motoUrl;
 }
 
-async function runAll(tools, emu, logs) {
-  const env = { ...tfEnv(tools), ...emu.httpProxyEnv };
-  mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
-  const outdir = join(WORK, "out");
-  const s = await synth(emu.url, outdir, logs);
-  if (!check("synth with BF_PROFILE=emulator", s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) return;
-  const stacks = readManifest(outdir);
-  const regions = regionsOf(stacks);
-  await probeGaps(tools, emu, regions[0]);
-
+/**
+ * The lanes: the gap probe, each environment, the cdktf user path, BF_E2E_ENV_PARALLEL at a time
+ * (default all). Each has an emulator of its own (a proxy and a fresh moto behind it), so each
+ * environment still starts from an empty moto and is checked for leftovers on its own. The stacks
+ * of an environment are synthesized against its proxy's URL, one environment at a time.
+ */
+async function runAll(tools, emulators, logs) {
+  mkdirSync(tfEnv(tools).TF_PLUGIN_CACHE_DIR, { recursive: true });
+  const emulator = async (label) => {
+    const emu = await startEmulator({ motoServer: tools.motoServer, botocoreData: botocoreData(tools), logFile: join(logs, `moto-${label}.log`) });
+    emulators.push(emu);
+    return emu;
+  };
+  const envs = [];
   for (const envName of ENVS) {
+    const emu = await emulator(envName);
+    const outdir = join(WORK, envName, "out");
+    const s = await synth(emu.url, outdir, logs, envName);
+    if (!check(`${envName}: synth with BF_PROFILE=emulator (stacks use ${emu.url})`, s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) continue;
+    envs.push({ envName, emu, stacks: readManifest(outdir) });
+  }
+  if (!envs.length) return;
+  const stacks = envs.flatMap((e) => e.stacks);
+  const regions = regionsOf(stacks);
+  const lanes = [
+    ["gaps", async () => probeGaps(tools, await emulator("gaps"), regions[0])],
+    ...envs.map((e) => [e.envName, () => runEnv(tools, e, logs, regions)]),
+    ["cdktf", async () => cdktfUserPath(tools, await emulator("cdktf"), logs, stacks, regions)],
+  ];
+  const limit = Number(process.env.BF_E2E_ENV_PARALLEL ?? lanes.length);
+  await inParallel(lanes, ([name, run]) =>
+    lane.run(name, () => run().catch((err) => check(`${name}: e2e harness`, false, err.stack ?? String(err)))),
+  limit);
+}
+
+/** One environment against its own emulator: apply level by level, check, re-plan, destroy, inventory. */
+async function runEnv(tools, { envName, emu, stacks }, logs, regions) {
+  const env = { ...tfEnv(tools), ...emu.httpProxyEnv };
+  {
     const order = envOrder(stacks, envName);
-    if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) continue;
+    if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) return;
     const levels = levelsOf(order);
     console.log(`\n== ${envName}: ${levels.map((l) => l.map((x) => x.name).join(" + ")).join(" -> ")}`);
     const motoUrl = await freshEmulator(tools, emu, order, envName);
@@ -488,6 +531,8 @@ async function runAll(tools, emu, logs) {
         if (!d.ok) failed.add(d.st.name);
       }
     }
+    // Second plans once the whole environment has applied, side by side.
+    await inParallel(applied.filter((a) => a.ok), (a) => replanStack(ctx, a));
     // Destroy in reverse level order, whatever happened above: a stack goes once every stack that
     // depends on it has gone.
     for (const level of [...levels].reverse()) {
@@ -497,8 +542,6 @@ async function runAll(tools, emu, logs) {
     const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions), emu.queryDefinitions());
     check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
   }
-
-  await cdktfUserPath(tools, emu, logs, stacks, regions);
 }
 
 /** Stacks grouped by depth: a stack's level is one more than the deepest of its dependencies. */
@@ -510,9 +553,9 @@ function levelsOf(order) {
   return levels;
 }
 
-/** Runs `fn` over `items`, at most BF_E2E_PARALLEL (default 4) at a time; results in input order. */
-async function inParallel(items, fn) {
-  const limit = Math.max(1, Number(process.env.BF_E2E_PARALLEL ?? 4));
+/** Runs `fn` over `items`, at most `limit` (default BF_E2E_PARALLEL, 4) at a time; results in input order. */
+async function inParallel(items, fn, limit = Number(process.env.BF_E2E_PARALLEL ?? 4)) {
+  limit = Math.max(1, limit || 1);
   const results = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -534,7 +577,7 @@ function serialInit(run) {
   return result;
 }
 
-/** init, apply, checks and a second plan of one stack; `row` is set once an apply was attempted. */
+/** init, apply and checks of one stack (its second plan: replanStack); `row` is set once an apply was attempted. */
 async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   const problems = profileProblems(st, emu.url);
   if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) return { st, ok: false };
@@ -555,12 +598,21 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   checkOperations(st, outputs, inv, emu.queryDefinitions());
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
+  return { st, row, ok: true };
+}
+
+/**
+ * The second plan of an applied stack (must be empty). It runs once the whole environment has
+ * applied, side by side with the other stacks' (so the next level's apply does not wait for it),
+ * and so also shows a stack that a later stack's resources would change.
+ */
+async function replanStack({ tools, env, logs }, { st, row }) {
+  const log = join(logs, `${st.name}.log`);
   const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
   const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
   row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
   const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
   check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
-  return { st, row, ok: true };
 }
 
 async function destroyStack({ tools, env, logs, motoUrl }, { st, row }) {
@@ -585,10 +637,13 @@ async function cdktfUserPath(tools, emu, logs, stacks, regions) {
   const cdktf = join(STACKS, "node_modules", ".bin", "cdktf");
   // cdktf synthesizes into <dir>/out; the local state then lands in <dir> (../../../ of the stack).
   const outdir = join(WORK, "cdktf", "out");
-  mkdirSync(dirname(outdir), { recursive: true });
+  mkdirSync(join(WORK, "cdktf", "plugin-cache"), { recursive: true });
   const env = {
     ...tfEnv(tools),
     ...emu.httpProxyEnv,
+    // A plugin cache of its own: cdktf runs `terraform init` itself, outside the harness's one-at-a-time
+    // inits, while the environments run theirs (the cache holds links into the mirror; nothing is copied).
+    TF_PLUGIN_CACHE_DIR: join(WORK, "cdktf", "plugin-cache"),
     TERRAFORM_BINARY_NAME: tools.terraform,
     CHECKPOINT_DISABLE: "1",
     CI: "1",
@@ -622,7 +677,9 @@ async function cdktfUserPath(tools, emu, logs, stacks, regions) {
 function printTable() {
   if (!rows.length) return;
   const head = ["stack", "resources", "apply s", "2nd plan changes", "destroy"];
-  const data = rows.map((r) => [r.stack, String(r.resources), String(r.apply), String(r.replan), String(r.destroy)]);
+  // Lanes finish in any order: rows by environment (as BF_E2E_ENVS lists them), the cdktf user path last.
+  const rank = (r) => (r.stack.endsWith("(cdktf)") ? ENVS.length : ENVS.indexOf(r.stack.split("-")[0]));
+  const data = [...rows].sort((a, b) => rank(a) - rank(b)).map((r) => [r.stack, String(r.resources), String(r.apply), String(r.replan), String(r.destroy)]);
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join("  ");
   console.log(`\n${line(head)}\n${w.map((n) => "-".repeat(n)).join("  ")}`);
