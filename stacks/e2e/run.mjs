@@ -486,6 +486,7 @@ async function runAll(tools, emulators, logs) {
   for (const envName of ENVS) {
     const emu = await emulator(envName);
     const outdir = join(WORK, envName, "out");
+    mkdirSync(dirname(outdir), { recursive: true });
     const s = await synth(emu.url, outdir, logs, envName);
     if (!check(`${envName}: synth with BF_PROFILE=emulator (stacks use ${emu.url})`, s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) continue;
     envs.push({ envName, emu, stacks: readManifest(outdir) });
