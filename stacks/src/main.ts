@@ -6,9 +6,12 @@ import { dirname, join } from "node:path";
 import type { PlatformConfig } from "@bun-fargate/config";
 import type { PolicyFinding } from "@bun-fargate/constructs";
 import { skipCreationStacks } from "./creation-stacks";
+import { installFastResolve } from "./fast-resolve";
 
 // Before any construct exists: cdktf would record a stack trace for every token (see creation-stacks.ts).
 skipCreationStacks();
+// Before anything is resolved: cdktf's resolve without its per-value bookkeeping (see fast-resolve.ts).
+installFastResolve();
 
 /** The repository root: source folders and BF_CONFIG paths are relative to it. Synth runs from there, or below it. */
 function repositoryRoot(): string {
