@@ -14,7 +14,7 @@
 // Usage: pnpm bench:synth --scale [--base <ref>] [--head <ref>] [--same] [--rounds 1] [--grid 1,10,30,100x3+1,10,30x10]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -80,6 +80,20 @@ function synth(tree, { services, environments }, out) {
   return { cpuMs: (user + sys) * 1000, rssMiB: kib / 1024, stacks: readdirSync(join(out, "stacks")).length, hash: outputHash(out) };
 }
 
+/** The files of two outputs that differ (the manifest without annotation stack traces), or exist in one only. */
+function differingFiles(a, b) {
+  const list = (dir) => readdirSync(join(dir, "stacks")).sort().map((s) => `stacks/${s}/cdk.tf.json`);
+  const names = [...new Set([...list(a), ...list(b), "manifest.json"])].sort();
+  const read = (dir, name) => {
+    if (!existsSync(join(dir, name))) return undefined;
+    if (name !== "manifest.json") return readFileSync(join(dir, name), "utf8");
+    const manifest = JSON.parse(readFileSync(join(dir, name), "utf8"));
+    for (const stack of Object.values(manifest.stacks)) for (const x of stack.annotations) delete x.stacktrace;
+    return JSON.stringify(manifest);
+  };
+  return names.filter((name) => read(a, name) !== read(b, name));
+}
+
 /** What synth wrote, minus the stack traces of annotations (file names and lines of the bundle that ran). */
 export function outputHash(out) {
   const hash = createHash("sha256");
@@ -110,7 +124,9 @@ try {
         const out = join(work, `out-${k}`);
         rmSync(out, { recursive: true, force: true });
         row.runs[k].push(synth(trees[k], row, out));
-        rmSync(out, { recursive: true, force: true });
+        // The first round's output of each tree is kept, to name the files that differ between trees.
+        if (i === 0 && trees.length > 1) renameSync(out, join(work, `keep-${rows.indexOf(row)}-${k}`));
+        else rmSync(out, { recursive: true, force: true });
         const last = row.runs[k].at(-1);
         process.stderr.write(`round ${i + 1}/${rounds} ${trees[k].name} ${row.services} x ${row.environments}: ${last.cpuMs.toFixed(0)} ms CPU, ${last.rssMiB.toFixed(0)} MiB\n`);
       }
@@ -120,7 +136,10 @@ try {
   for (const row of rows) {
     const what = `${row.services} services x ${row.environments} environments`;
     for (const [k, runs] of row.runs.entries()) if (new Set(runs.map((r) => r.hash)).size !== 1) throw new Error(`${what}: ${trees[k].name} wrote different output in different runs`);
-    if (new Set(row.runs.map((runs) => runs[0].hash)).size !== 1) differing.push(what);
+    if (new Set(row.runs.map((runs) => runs[0].hash)).size !== 1) {
+      const files = trees.slice(1).flatMap((_, k) => differingFiles(join(work, `keep-${rows.indexOf(row)}-0`), join(work, `keep-${rows.indexOf(row)}-${k + 1}`)));
+      differing.push(`${what}: ${files.slice(0, 10).join(", ")}${files.length > 10 ? `, and ${files.length - 10} more` : ""}`);
+    }
   }
   console.log(`\nSynth of N web services in E environments (pnpm synth, bundle built), median of ${rounds}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 16)} UTC`);
   const head = ["N", "E", "stacks", ...trees.flatMap((t) => [`CPU ms (${t.name})`, `peak MiB (${t.name})`])];
@@ -138,7 +157,7 @@ try {
   if (!base) console.log(`output: the same in every run (${rows.length} configurations)`);
   else if (differing.length === 0) console.log(`output: the same in every run and in both trees, all ${rows.length} configurations`);
   else {
-    console.log(`output: differs between the trees in ${differing.length} of ${rows.length} configurations (${differing.join(", ")})`);
+    console.log(`output: differs between the trees in ${differing.length} of ${rows.length} configurations:\n  ${differing.join("\n  ")}`);
     if (same) process.exitCode = 1;
   }
 } finally {
