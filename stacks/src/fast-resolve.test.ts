@@ -8,6 +8,8 @@ import { cdktfResolve, fastResolve, installFastResolve, restoreResolve } from ".
 import { synthEveryStack } from "./synth-every-stack";
 import { config as scaledConfig } from "../bench/scaled-config";
 import { AWS_PROFILE } from "./testing";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { TokenMap } = require("cdktf/lib/tokens/private/token-map") as { TokenMap: { instance(): { registerStringKey(t: unknown, hint?: string): string; lookupToken(key: string): unknown } } };
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +96,22 @@ describe("fastResolve", () => {
     expect(Tokenization.resolve({ a: lazy }, { scope: stack, resolver })).toEqual({ a: "y" });
     // The context cdktf's resolve hands a token: its fields and its resolve one level down.
     expect(Object.keys(seen[0] as object)).toEqual(["preparing", "scope", "suppressBraces", "ignoreEscapes", "warnEscapes", "iteratorContext", "registerPostProcessor", "resolve"]);
+  });
+
+  test("token keys: the same key for any display hint, from the same counter", () => {
+    fc.assert(
+      fc.property(fc.option(fc.string(), { nil: undefined }), (hint) => {
+        const map = TokenMap.instance();
+        restoreResolve();
+        const theirs = map.registerStringKey({}, hint);
+        installFastResolve({});
+        const ours = map.registerStringKey({}, hint);
+        const counter = (key: string) => Number(key.slice(key.lastIndexOf(".") + 1));
+        expect(counter(ours)).toBe(counter(theirs) + 1);
+        expect(ours.slice(0, ours.lastIndexOf("."))).toBe(theirs.slice(0, theirs.lastIndexOf(".")));
+        expect(map.lookupToken(ours)).toBeDefined();
+      }),
+    );
   });
 
   test.each([

@@ -39,6 +39,11 @@ const hooked = new WeakSet<TerraformStack>();
 
 const generationOf = (stack: TerraformStack) => generations.get(stack.node.root) ?? 0;
 
+/**
+ * Marks a fragment as resolve's own output (non-enumerable, so neither JSON nor cdktf's merge sees
+ * it); `stacks/src/fast-resolve.ts` returns such an object as it is instead of copying it.
+ */
+export const RESOLVED = Symbol.for("bun-fargate.resolved-fragment");
 /** Each hooked element's fragment as the last prepare resolved it. */
 const fragments = new WeakMap<TerraformElement, unknown>();
 /** A hooked stack's elements that hold a fragment. */
@@ -55,6 +60,8 @@ function keepingResolve(scope: IConstruct, obj: unknown, isPreparing?: boolean):
   const resolved = cdktfResolve(scope, obj, isPreparing);
   const owner = preparing && isPreparing && scope === preparing.stack && typeof obj === "object" && obj !== null ? preparing.owners.get(obj) : undefined;
   if (owner && preparing) {
+    // Resolving it again gives it back unchanged; the mark lets a resolve that knows it skip the copy.
+    if (typeof resolved === "object" && resolved !== null) Object.defineProperty(resolved, RESOLVED, { value: true });
     fragments.set(owner, resolved);
     holding.get(preparing.stack)?.add(owner);
   }
