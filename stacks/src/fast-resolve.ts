@@ -178,14 +178,51 @@ function registerStringKey(this: Any, token: unknown, displayHint?: string): str
   return key;
 }
 
+// A string holding a token is split into literals, tokens and Terraform's own `${...}` escapes.
+// For each literal stretch cdktf looks for the next escape with a regular expression run from
+// there to the end of the string (and the next `}` with another), so a string of many tokens (a
+// dashboard body, a policy document) is scanned again for every one of them. The same search,
+// stopped at the stretch's end: the first `${` not opening a token marker, the first `}`.
+const ESCAPE_OPEN = "${";
+const TOKEN_AFTER_OPEN = "TfToken[";
+const originalNextEscapeToken = encoding.TokenString.prototype.nextEscapeToken as (...args: unknown[]) => unknown;
+function nextEscapeToken(this: Any, fragments: Any, startIndex: number, escapeDepth: number, maxIndex: number): { index: number; escapeDepth: number } {
+  const str: string = this.str;
+  let open = str.indexOf(ESCAPE_OPEN, startIndex);
+  while (open !== -1 && open < maxIndex && str.startsWith(TOKEN_AFTER_OPEN, open + 2)) open = str.indexOf(ESCAPE_OPEN, open + 1);
+  const close = str.indexOf("}", startIndex);
+  const start = open !== -1 && open < maxIndex ? open : -1;
+  const end = close !== -1 && close < maxIndex ? close : -1;
+  if (start === -1 && end === -1) return { index: -1, escapeDepth };
+  if (start !== -1 && end !== -1) {
+    // cdktf adds the literal before the first of the two only when the opening is past startIndex.
+    if (start > startIndex) fragments.addLiteral(str.substring(startIndex, Math.min(start, end)));
+    if (start < end) {
+      fragments.addEscape("open");
+      return { index: start + ESCAPE_OPEN.length, escapeDepth: escapeDepth + 1 };
+    }
+    fragments.addEscape("close");
+    return { index: end + 1, escapeDepth: escapeDepth - 1 };
+  }
+  if (start !== -1) {
+    if (start > startIndex) fragments.addLiteral(str.substring(startIndex, start));
+    fragments.addEscape("open");
+    return { index: start + ESCAPE_OPEN.length, escapeDepth: escapeDepth + 1 };
+  }
+  if (end > startIndex) fragments.addLiteral(str.substring(startIndex, end));
+  fragments.addEscape("close");
+  return { index: end + 1, escapeDepth: escapeDepth - 1 };
+}
+
 /**
  * Makes every resolution in this process go through `fastResolve`, and new token keys through
- * `registerStringKey`, unless `BF_DEBUG=1`. Returns whether it does.
+ * `registerStringKey` and escapes through `nextEscapeToken`, unless `BF_DEBUG=1`. Returns whether it does.
  */
 export function installFastResolve(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   if (env.BF_DEBUG === "1") return false;
   resolveModule.resolve = fastResolve;
   TokenMap.prototype.registerStringKey = registerStringKey;
+  encoding.TokenString.prototype.nextEscapeToken = nextEscapeToken;
   return true;
 }
 
@@ -193,4 +230,5 @@ export function installFastResolve(env: Readonly<Record<string, string | undefin
 export function restoreResolve(): void {
   resolveModule.resolve = original;
   TokenMap.prototype.registerStringKey = originalRegisterStringKey;
+  encoding.TokenString.prototype.nextEscapeToken = originalNextEscapeToken;
 }
