@@ -1,7 +1,8 @@
-// The cached construct path against the one constructs computes, for every construct of the app.
+// The cached construct path and the synchronous findAll against constructs' and cdktf's own, on the app.
+import { TerraformBackend, TerraformProvider, TerraformStack } from "cdktf";
 import { Node } from "constructs";
 import { buildApp } from "./app";
-import { cacheConstructPaths, freshPath, restoreConstructPaths } from "./construct-paths";
+import { cacheConstructPaths, cdktfStackFindAll, freshPath, restoreConstructPaths } from "./construct-tree";
 import { config as scaledConfig } from "../bench/scaled-config";
 import { AWS_PROFILE } from "./testing";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,6 +25,16 @@ describe("cacheConstructPaths", () => {
       for (const c of nodes) expect(c.node.path).toBe(freshPath(c.node));
       for (const [c, path] of before) expect(c.node.path).toBe(path);
       expect(new Set(nodes.map((c) => c.node.path)).size).toBe(nodes.length);
+      // Every stack's findAll, for its backends, providers and everything: the same constructs in the same order.
+      const predicates = [TerraformBackend.isBackend, TerraformProvider.isTerraformProvider, () => true];
+      for (const stack of nodes.filter(TerraformStack.isStack)) {
+        for (const predicate of predicates) {
+          const ours = stack.findAll(predicate);
+          const theirs = cdktfStackFindAll.call(stack, predicate);
+          expect(ours.length).toBe(theirs.length);
+          expect(ours.every((c, i) => c === theirs[i])).toBe(true);
+        }
+      }
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
