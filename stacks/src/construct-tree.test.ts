@@ -2,7 +2,7 @@
 import { TerraformBackend, TerraformProvider, TerraformStack } from "cdktf";
 import { Node } from "constructs";
 import { buildApp } from "./app";
-import { cacheConstructPaths, cdktfStackFindAll, freshPath, restoreConstructPaths } from "./construct-tree";
+import { cacheConstructPaths, cdktfStackFindAll, freshPath, restoreConstructPaths, stackFindAllOf } from "./construct-tree";
 import { config as scaledConfig } from "../bench/scaled-config";
 import { AWS_PROFILE } from "./testing";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,7 +29,7 @@ describe("cacheConstructPaths", () => {
       const predicates = [TerraformBackend.isBackend, TerraformProvider.isTerraformProvider, () => true];
       for (const stack of nodes.filter(TerraformStack.isStack)) {
         for (const predicate of predicates) {
-          const ours = stack.findAll(predicate);
+          const ours = stackFindAllOf(stack, predicate);
           const theirs = cdktfStackFindAll.call(stack, predicate);
           expect(ours.length).toBe(theirs.length);
           expect(ours.every((c, i) => c === theirs[i])).toBe(true);

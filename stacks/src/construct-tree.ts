@@ -27,7 +27,10 @@ function cachedPath(this: Node): string {
   return path;
 }
 
-const stackFindAll = TerraformStack.prototype.findAll;
+type FindAll = (this: TerraformStack, predicate: (node: IConstruct) => boolean) => IConstruct[];
+// Private in cdktf's typings; called by its own stack methods.
+const stackPrototype = TerraformStack.prototype as unknown as { findAll: FindAll };
+const stackFindAll = stackPrototype.findAll;
 
 /** cdktf's TerraformStack.findAll, visiting in the same pre-order without an async visitor. */
 function findAll(this: TerraformStack, predicate: (node: IConstruct) => boolean): IConstruct[] {
@@ -52,12 +55,15 @@ function findAll(this: TerraformStack, predicate: (node: IConstruct) => boolean)
 export function cacheConstructPaths(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   if (env.BF_DEBUG === "1") return false;
   Object.defineProperty(Node.prototype, "path", { ...computed, get: cachedPath });
-  TerraformStack.prototype.findAll = findAll;
+  stackPrototype.findAll = findAll;
   return true;
 }
 
 /** cdktf's own TerraformStack.findAll (tests). */
-export const cdktfStackFindAll = stackFindAll;
+export const cdktfStackFindAll: FindAll = stackFindAll;
+
+/** A stack's findAll, whichever is installed (tests). */
+export const stackFindAllOf = (stack: TerraformStack, predicate: (node: IConstruct) => boolean): IConstruct[] => stackPrototype.findAll.call(stack, predicate);
 
 /** The path as constructs computes it, whatever is installed (tests). */
 export function freshPath(node: Node): string {
@@ -67,5 +73,5 @@ export function freshPath(node: Node): string {
 /** Puts constructs' own getter and cdktf's findAll back (tests). */
 export function restoreConstructPaths(): void {
   Object.defineProperty(Node.prototype, "path", computed);
-  TerraformStack.prototype.findAll = stackFindAll;
+  stackPrototype.findAll = stackFindAll;
 }
