@@ -298,15 +298,18 @@ export function validTraceId(value: string | undefined): string | undefined {
   return rootFromAmznTraceId(`Root=${value}`);
 }
 
-/** Name and message only: for the SDK's errors (unreachable, credentials, throttling), whose stacks say nothing. */
+/** The error without its stack (the logger writes `err` as type and message): for the SDK's errors (unreachable, credentials, throttling), whose stacks say nothing. */
 function brief(err: unknown): unknown {
-  return err instanceof Error ? { type: err.name, message: err.message } : err;
+  if (!(err instanceof Error)) return err;
+  const out = new Error(err.message);
+  out.name = err.name;
+  out.stack = undefined;
+  return out;
 }
 
-/** An error for the log line: JobError and SDK errors by name and message, anything else in full. */
+/** For a job's line: JobError and SDK errors without a stack (expected failures), anything else (a bug in a handler) with it. */
 function summarize(err: unknown): unknown {
-  if (err instanceof Error && (err instanceof JobError || "$metadata" in err)) return { type: err.name, message: err.message };
-  return err;
+  return err instanceof Error && (err instanceof JobError || "$metadata" in err) ? brief(err) : err;
 }
 
 function withTimeout(work: Promise<void> | void, abort: AbortController, ms: number): Promise<void> {
