@@ -24,6 +24,10 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["dev-alerts@example.com"] },
     // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
     stateBucket: "bun-fargate-dev-tfstate",
+    services: {
+      // Idle, the worker runs no task; the first message wakes it (README, "Queue workers").
+      worker: { minTasks: 0 },
+    },
   },
   staging: {
     region: "us-east-1",
