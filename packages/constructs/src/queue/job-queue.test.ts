@@ -153,7 +153,7 @@ describe("WorkerService with a queue", () => {
 
     test("a step policy sets exactly one task", () => {
       expect(z.tf.of(wake.policy)).toMatchObject({
-        name: `${z.tf.ref(z.w.fargate.service, "name")}-wake`,
+        name: `${z.tf.ref(z.w.fargate.service, "name")}-queue-wake`,
         policy_type: "StepScaling",
         step_scaling_policy_configuration: { adjustment_type: "ExactCapacity", metric_aggregation_type: "Maximum", step_adjustment: [{ metric_interval_lower_bound: "0", scaling_adjustment: 1 }] },
       });

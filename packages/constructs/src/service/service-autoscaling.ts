@@ -125,8 +125,8 @@ export class ServiceAutoscaling extends Construct {
    */
   private wakeFromZero(props: ServiceAutoscalingProps, backlog: NonNullable<ServiceAutoscalingProps["queueBacklog"]>) {
     const name = props.service.name;
-    const policy = new AppautoscalingPolicy(this, "Wake", {
-      name: `${name}-wake`,
+    const policy = new AppautoscalingPolicy(this, "QueueWake", {
+      name: `${name}-queue-wake`,
       policyType: "StepScaling",
       serviceNamespace: this.target.serviceNamespace,
       scalableDimension: this.target.scalableDimension,
@@ -139,7 +139,7 @@ export class ServiceAutoscaling extends Construct {
       },
     });
     const running = taskCountQueries({ ClusterName: props.cluster.name, ServiceName: name }, backlog.containerInsights ?? false).running;
-    const alarm = new CloudwatchMetricAlarm(this, "WakeAlarm", {
+    const alarm = new CloudwatchMetricAlarm(this, "QueueWakeAlarm", {
       alarmName: `${wakeAlarmPrefix(props)}-queue-wake`,
       alarmDescription: `Messages wait in ${backlog.queueName} and no task of ${name} runs: scale to one task (autoscaling, not a page).`,
       metricQuery: [
