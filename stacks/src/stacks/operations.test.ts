@@ -130,7 +130,7 @@ describe("service alarms (service stacks)", () => {
     const whats = new Set(
       environments.flatMap((e) => e.services.flatMap((s) => Object.keys(alarmsOf(synth(s))).filter((n) => n.includes("-alert-")).map((n) => n.split("-alert-")[1]))),
     );
-    expect(whats.size).toBe(6);
+    expect(whats.size).toBe(8);
     expect([...whats].filter((w) => !sections.has(w))).toEqual([]);
   });
 
