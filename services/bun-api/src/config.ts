@@ -1,4 +1,4 @@
-import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { isIP } from "node:net";
 import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 
@@ -27,7 +27,7 @@ export interface Config {
 }
 
 /** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
-export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", workerQueueUrl: "WORKER_QUEUE_URL" } as const;
+export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", workerQueueUrl: producerQueueUrlVariable("worker") } as const;
 
 /** An SQS queue URL (AWS's, or an emulator's on http://host:port). */
 const QUEUE_URL = /^https?:\/\/[^\s/]+\/\d{1,12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
