@@ -21,7 +21,7 @@ const runtime = instructions.slice(instructions.findLastIndex((i) => i.keyword =
 test("runtime stage: the compiled binary as an exec-form ENTRYPOINT, the non-root user, the heartbeat health check, no port", () => {
   expect(runtime.find((i) => i.keyword === "ENTRYPOINT")?.args).toBe(JSON.stringify([CONTAINER_BINARY]));
   expect(runtime.find((i) => i.keyword === "USER")?.args).toBe(CONTAINER_USER);
-  expect(runtime.find((i) => i.keyword === "HEALTHCHECK")?.args).toEndWith(`CMD ${JSON.stringify([CONTAINER_BINARY, HEALTHCHECK_ARG])}`);
+  expect(runtime.find((i) => i.keyword === "HEALTHCHECK")?.args).toEndWith(`CMD ["${CONTAINER_BINARY}", "${HEALTHCHECK_ARG}"]`);
   expect(runtime.some((i) => i.keyword === "EXPOSE")).toBe(false);
   expect(runtime.find((i) => i.keyword === "VOLUME")?.args).toBe('["/tmp"]');
 });
