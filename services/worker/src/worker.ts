@@ -94,10 +94,13 @@ export class Worker {
     this.#o.logger.info("draining", { signal, inFlight: this.#inFlight.size, drainTimeoutMs: this.#o.drainTimeoutMs });
     this.#receiveAbort.abort(new Error("stopping"));
     this.#slotFreed?.();
-    await this.#loop;
     const all = () => Promise.all([...this.#inFlight.values()].map((f) => f.settled));
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([all(), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#o.drainTimeoutMs)))]);
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#o.drainTimeoutMs)));
+    // The loop ends once its receive is aborted; the drain timeout bounds the wait for a receive that
+    // ignores the abort (the SDK still resolving credentials), so the exit is never late.
+    await Promise.race([this.#loop, deadline]);
+    await Promise.race([all(), deadline]);
     clearTimeout(timer);
     const running = [...this.#inFlight.values()].filter((f) => f.state === "running");
     if (running.length > 0) await this.#release(running);

@@ -132,6 +132,36 @@ describe.skipIf(!hasMoto)("worker process against moto's SQS", () => {
     for (const l of [...firstLines, ...jobLines(second)]) expect(l.traceId).toBe(TRACE);
   }, 60_000);
 
+  test("a real bun-api process's POST /v1/jobs: its trace ID and job ID are on the worker process's line for that job", async () => {
+    const q = await createQueues(moto.client, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+    const api = run([process.execPath, BUN_API], { ...moto.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ENVIRONMENT: "test", WORKER_QUEUE_URL: q.url });
+    procs.push(api.proc);
+    const listening = await eventually("bun-api listening", () => api.lines().find((l) => l.msg === "listening"));
+    const base = `http://127.0.0.1:${listening.port as number}`;
+    const w = worker(q.url);
+    const accepted: { id: string; trace: string }[] = [];
+    for (const trace of [TRACE, "1-6b02f942-0123456789abcdef01234567"]) {
+      const res = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { "content-type": "application/json", "x-amzn-trace-id": `Root=${trace}` }, body: JSON.stringify({ type: "echo", payload: { from: "api" } }) });
+      expect(res.status).toBe(202);
+      accepted.push({ id: ((await res.json()) as { id: string }).id, trace });
+    }
+    // A request with no trace header gets a new ID from bun-api; the worker logs that one too.
+    const untraced = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "echo" }) });
+    expect(untraced.status).toBe(202);
+    accepted.push({ id: ((await untraced.json()) as { id: string }).id, trace: untraced.headers.get("x-trace-id")! });
+    await eventually("three job lines", () => (jobLines(w).length >= 3 ? true : undefined));
+    for (const { id, trace } of accepted) {
+      const access = api.lines().filter((l) => l.msg === "request" && l.route === "/v1/jobs" && l.traceId === trace);
+      expect(access).toEqual([expect.objectContaining({ method: "POST", status: 202 })]);
+      expect(jobLines(w).filter((l) => l.jobId === id)).toEqual([expect.objectContaining({ traceId: trace, jobType: "echo", outcome: "done", service: "worker" })]);
+    }
+    api.proc.kill("SIGTERM");
+    w.proc.kill("SIGTERM");
+    expect(await api.exited).toBe(0);
+    expect(await w.exited).toBe(0);
+    expect(await depth(moto.client, q.url)).toBe(0);
+  }, 40_000);
+
   test("the heartbeat of a running worker passes the health check; a stopped one's goes stale", async () => {
     const q = await createQueues(moto.client, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
     const file = join(DIR, "hb-running");
