@@ -115,7 +115,7 @@ describe("pnpm synth refuses bad input with a message", () => {
   test("policy errors in several stacks are all reported in one run", () => {
     const files = config((c) => {
       c.services.push({ ...c.services[0]!, name: "orders", routing: { priority: 50, pathPatterns: ["/orders/*"] } });
-      c.environments.prod!.services = { ...c.environments.prod!.services, "bun-api": { minTasks: 1, maxTasks: 10 }, orders: { minTasks: 1 } };
+      c.environments.prod!.services = { ...(c.environments.prod!.services as Record<string, unknown>), "bun-api": { minTasks: 1, maxTasks: 10 }, orders: { minTasks: 1 } };
     });
     const result = synth(withConfig(), files);
     expectRefused(result, /prod-bun-api\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /prod-orders\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /Synth stopped: 2 error\(s\) in 2 stack\(s\) \(prod-bun-api, prod-orders\)/);
