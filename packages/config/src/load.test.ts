@@ -89,7 +89,7 @@ describe("the shipped configuration", () => {
       deployment: { strategy: "rolling", setIn: "default" },
       permissions: [],
       queue: undefined,
-      sends: [],
+      sends: ["worker"],
       alarms: ALARM_DEFAULTS,
     });
   });
