@@ -3,6 +3,8 @@ import { build, platform, synth, synthAcross, workloadProps, type Json, type Syn
 import { WorkerService, type WorkerServiceProps } from "../service/worker-service";
 import { FargateService } from "../service/fargate-service";
 import { CONSUME_ACTIONS, SEND_ACTIONS } from "../service/task-roles";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { check, ids } from "../policy/testing";
 import { DEAD_LETTER_RETENTION_DAYS, JobQueue, type JobQueueProps, RECEIVE_WAIT_SECONDS } from "./job-queue";
 
 const DAY = 86_400;
@@ -194,5 +196,22 @@ describe("a producer in another stack", () => {
     expect(statements[0]!.resources).toHaveLength(1);
     expect(statements[0]!.resources![0]).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}$/);
     expect(SEND_ACTIONS).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes"]);
+  });
+});
+
+describe("BF-SQS-001 (queues encrypted, redriven to a dead-letter queue)", () => {
+  test("a JobQueue passes in every tier", () => {
+    for (const env of ["dev", "staging", "prod"]) expect(ids(check((s) => new JobQueue(s, "Queue", { name: `${env}-w` }), env)).filter((id) => id === "BF-SQS-001")).toEqual([]);
+  });
+
+  test("fires for a queue without encryption and without a redrive policy, naming both", () => {
+    const found = check((s) => new SqsQueue(s, "Bare", { name: "prod-bare" }), "prod").filter((f) => f.ruleId === "BF-SQS-001");
+    expect(found.map((f) => f.level)).toEqual(["error", "error"]);
+    expect(found.map((f) => f.message).join("\n")).toMatch(/not encrypted at rest[\s\S]*no redrive policy/);
+  });
+
+  test("a warning in dev", () => {
+    const found = check((s) => new SqsQueue(s, "Bare", { name: "dev-bare", sqsManagedSseEnabled: true }), "dev").filter((f) => f.ruleId === "BF-SQS-001");
+    expect(found.map((f) => f.level)).toEqual(["warning"]);
   });
 });
