@@ -97,7 +97,9 @@ export class ServiceAutoscaling extends Construct {
         }),
       );
     track("Cpu", "ECSServiceAverageCPUUtilization", cpu);
-    track("Memory", "ECSServiceAverageMemoryUtilization", memory);
+    // A queue worker's memory follows its bounded concurrency, not its load: it scales on backlog
+    // first and CPU second, and a memory policy would only add two alarms to pay for.
+    if (!props.queueBacklog) track("Memory", "ECSServiceAverageMemoryUtilization", memory);
     const requests = props.requestsPerTarget;
     if (requests?.targetGroups && requests.targetGroups.length > 1) {
       track("Requests", requestsOverTargetGroups(requests.targetGroups), requests.target);
