@@ -1,4 +1,4 @@
-// The creation-stack shim that `pnpm synth` installs (main.ts), and what the policy checks' single
+// The creation-stack and fast-resolve shims that `pnpm synth` installs (main.ts), and what the policy checks' single
 // resolution writes: the same files, byte for byte, as without either.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -67,7 +67,7 @@ describe("pnpm synth writes the same bytes with and without the savings", () => 
   const work = mkdtempSync(join(tmpdir(), "creation-stacks-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  test("the shim: BF_DEBUG=1 (creation stacks recorded) and the default write identical trees", () => {
+  test("the shims: BF_DEBUG=1 (creation stacks recorded, cdktf's own resolve) and the default write identical trees", () => {
     // Two web services in dev, staging and prod; prod's deploys carry a suppression (an override).
     const env = { ...process.env, BF_CONFIG: "stacks/bench/scaled-config.ts", BF_BENCH_SERVICES: "2", CHECKPOINT_DISABLE: "1" };
     const outs = ["1", "0"].map((debug) => {
