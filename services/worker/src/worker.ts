@@ -55,6 +55,8 @@ export class Worker {
   readonly #inFlight = new Map<string, InFlight>();
   readonly #receiveAbort = new AbortController();
   #stopping = false;
+  /** Jobs whose handler is running: what the concurrency bounds (a finished job's delete does not hold a slot). */
+  #running = 0;
   #loop: Promise<void> | undefined;
   #slotFreed: (() => void) | undefined;
   /** When the loop last proved it is alive (started a receive, got an answer, or waited for a slot). */
@@ -126,7 +128,7 @@ export class Worker {
     let backoffMs = 0;
     while (!this.#stopping) {
       this.#aliveAt = Date.now();
-      const free = concurrency - this.#inFlight.size;
+      const free = concurrency - this.#running;
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.#slotFreed = resolve));
         this.#slotFreed = undefined;
@@ -167,6 +169,7 @@ export class Worker {
   #startJob(message: Message): void {
     const entry: InFlight = { message, abort: new AbortController(), state: "running", settled: Promise.resolve() };
     this.#inFlight.set(message.MessageId!, entry);
+    this.#running++;
     entry.settled = this.#runJob(entry).finally(() => {
       this.#inFlight.delete(message.MessageId!);
       this.#slotFreed?.();
@@ -199,6 +202,9 @@ export class Worker {
         error = err ?? new Error("job failed");
       } finally {
         clearInterval(extender);
+        // The slot is free as soon as the handler ends: the next receive overlaps this job's delete.
+        this.#running--;
+        this.#slotFreed?.();
       }
       if (entry.state === "released") return; // logged by #release; the message belongs to the queue again
       entry.state = "finishing";
