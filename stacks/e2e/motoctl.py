@@ -59,6 +59,7 @@ def region_inventory(url, region):
     sns = client("sns", url, region)
     kms = client("kms", url, region)
     cw = client("cloudwatch", url, region)
+    sqs = client("sqs", url, region)
 
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
     not_default = lambda r: r.get("VpcId") not in default_vpcs  # noqa: E731
@@ -103,6 +104,15 @@ def region_inventory(url, region):
         "certificates": requested,
         "logGroups": [g["logGroupName"] for g in pages(logs, "describe_log_groups", "logGroups")],
         "scalableTargets": [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]],
+        "scalingPolicies": [
+            {"name": p["PolicyName"], "resource": p["ResourceId"], "type": p["PolicyType"], "alarms": [a["AlarmName"] for a in p.get("Alarms", [])]}
+            for p in aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+        ],
+        # What the queue holds as moto answers it (through the harness's proxy when url is the proxy's).
+        "sqsQueues": [
+            {"url": q, "name": q.rsplit("/", 1)[-1], "attributes": sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["All"])["Attributes"]}
+            for q in sqs.list_queues().get("QueueUrls", [])
+        ],
         "snsTopics": [t["TopicArn"] for t in pages(sns, "list_topics", "Topics")],
         "snsSubscriptions": [
             {"topic": x["TopicArn"], "protocol": x["Protocol"], "endpoint": x["Endpoint"]} for x in pages(sns, "list_subscriptions", "Subscriptions")
@@ -349,6 +359,19 @@ def gaps(url, region):
     states = [a["Ipv6CidrBlockState"]["State"] for a in sub.get("Ipv6CidrBlockAssociationSet", [])]
     states += [a["Ipv6CidrBlockState"]["State"] for a in ec2.describe_subnets(SubnetIds=[sub["SubnetId"]])["Subnets"][0].get("Ipv6CidrBlockAssociationSet", [])]
     gap("EC2 CreateSubnet/DescribeSubnets write a subnet's IPv6 association state as {'State': ...} instead of the state", states and all(x != "associated" for x in states), f"states: {states}")
+
+    sqs = client("sqs", url, region)
+    dlq = sqs.create_queue(QueueName="gap-probe-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    src = sqs.create_queue(QueueName="gap-probe-src")["QueueUrl"]
+    sent = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": sent})
+    held = sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["All"])["Attributes"].get("RedrivePolicy")
+    gap("SQS GetQueueAttributes answers RedrivePolicy with other JSON spacing than was set", held != sent, f"set {sent}, got {held}")
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [dlq_arn]})})
+    err = fails(lambda: sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["RedriveAllowPolicy"]))
+    held = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"].get("RedriveAllowPolicy")
+    gap("SQS SetQueueAttributes/GetQueueAttributes know no RedriveAllowPolicy", err or held is None, err or f"All: {held}")
 
     logs = client("logs", url, region)
     err = fails(lambda: logs.put_query_definition(name="gap-probe", queryString="fields @message"))

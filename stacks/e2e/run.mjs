@@ -196,7 +196,7 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "sqsQueues"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
@@ -244,7 +244,9 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
     check(`${stack.name}: the alarm topic's subscriptions are the configured ones`, JSON.stringify(held) === JSON.stringify(want), `emulator: ${held.join(", ")}`);
     check(`${stack.name}: the alarm topic's KMS key is in the emulator`, region.kmsKeys.length === resourcesOf(stack, "aws_kms_key").length, `${region.kmsKeys.length} key(s)`);
   }
-  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions)) {
+  // Alarms whose action is a scaling policy (a worker's wake from zero) tell no person: checkQueues checks them.
+  const scaling = (a) => a.alarm_actions.every((x) => String(x).includes("aws_appautoscaling_policy."));
+  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions && !scaling(x))) {
     const held = region.alarms.find((x) => x.name === a.alarm_name);
     const topics = held ? [...new Set([...held.actions, ...held.okActions])] : [];
     check(
@@ -581,6 +583,55 @@ function serialInit(run) {
   return result;
 }
 
+/**
+ * A worker's queue as configured: each aws_sqs_queue is in the emulator with its visibility timeout,
+ * retention and SQS-managed encryption; the redrive policy points at the dead-letter queue with the
+ * configured receive count; the dead-letter queue admits redrives from its source only; the
+ * scaling policies (backlog, CPU, memory, and the wake-from-zero step policy where minTasks is 0)
+ * and the queue alarms exist. Read through the harness's proxy (moto keeps no RedriveAllowPolicy).
+ */
+async function checkQueues(tools, emu, st) {
+  const queues = resourcesOf(st, "aws_sqs_queue");
+  if (!queues.length) return;
+  const region = regionOf(st);
+  const inv = (await motoctl(tools, emu.url, "inventory", region)).regions[0];
+  const held = new Map(inv.sqsQueues.map((q) => [q.name, q]));
+  for (const q of queues) {
+    const a = held.get(q.name)?.attributes;
+    if (!check(`${st.name}: queue ${q.name} is in the emulator`, !!a, [...held.keys()].join(", "))) continue;
+    const want = { MessageRetentionPeriod: String(q.message_retention_seconds), SqsManagedSseEnabled: "true", ...(q.visibility_timeout_seconds ? { VisibilityTimeout: String(q.visibility_timeout_seconds) } : {}) };
+    const got = Object.fromEntries(Object.keys(want).map((k) => [k, a[k]]));
+    check(`${st.name}: queue ${q.name} has retention, visibility timeout and SQS-managed encryption as configured`, JSON.stringify(got) === JSON.stringify(want), `emulator: ${JSON.stringify(got)}; want ${JSON.stringify(want)}`);
+  }
+  for (const r of resourcesOf(st, "aws_sqs_queue_redrive_policy")) {
+    const want = JSON.parse(r.redrive_policy);
+    const source = queues.find((q) => !q.name.endsWith("-dlq"));
+    const dlq = queues.find((q) => q.name.endsWith("-dlq"));
+    const got = JSON.parse(held.get(source?.name)?.attributes?.RedrivePolicy ?? "{}");
+    check(
+      `${st.name}: ${source?.name} redrives to ${dlq?.name} after ${want.maxReceiveCount} receives`,
+      !!dlq && got.maxReceiveCount === want.maxReceiveCount && String(got.deadLetterTargetArn).endsWith(`:${dlq.name}`),
+      `emulator: ${JSON.stringify(got)}`,
+    );
+    const allow = JSON.parse(held.get(dlq?.name)?.attributes?.RedriveAllowPolicy ?? "{}");
+    check(
+      `${st.name}: ${dlq?.name} admits redrives from ${source?.name} only`,
+      allow.redrivePermission === "byQueue" && allow.sourceQueueArns?.length === 1 && String(allow.sourceQueueArns[0]).endsWith(`:${source?.name}`),
+      `emulator: ${JSON.stringify(allow)}`,
+    );
+  }
+  const policies = resourcesOf(st, "aws_appautoscaling_policy");
+  const heldPolicies = inv.scalingPolicies.map((p) => `${p.type}:${p.name.replace(/^.*-/, "")}`).sort();
+  const wantPolicies = policies.map((p) => `${p.policy_type}:${String(p.name).replace(/^.*-/, "")}`).sort();
+  check(`${st.name}: scaling policies ${wantPolicies.join(", ")} are in the emulator`, wantPolicies.every((p) => heldPolicies.includes(p)) && wantPolicies.some((p) => p.endsWith(":backlog")), `emulator: ${heldPolicies.join(", ")}`);
+  const alarms = new Map(inv.alarms.map((x) => [x.name, x]));
+  for (const al of resourcesOf(st, "aws_cloudwatch_metric_alarm").filter((x) => /-(dead-letters|oldest-message|queue-wake)$/.test(x.alarm_name))) {
+    const a = alarms.get(al.alarm_name);
+    const actions = al.alarm_name.endsWith("-queue-wake") ? "the wake policy" : "the alarm topic";
+    check(`${st.name}: alarm ${al.alarm_name} exists and acts on ${actions}`, !!a && a.actions.length === 1 && (al.alarm_name.endsWith("-queue-wake") ? a.actions[0].includes(":scalingPolicy:") : a.actions[0].includes(":sns:") || a.actions[0].includes(":alarms")), a ? JSON.stringify(a.actions) : "missing");
+  }
+}
+
 /** init, apply and checks of one stack (its second plan: replanStack); `row` is set once an apply was attempted. */
 async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   const problems = profileProblems(st, emu.url);
@@ -602,6 +653,7 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   checkOperations(st, outputs, inv, emu.queryDefinitions());
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
+  await checkQueues(tools, emu, st);
   return { st, row, ok: true };
 }
 

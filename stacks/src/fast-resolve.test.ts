@@ -121,7 +121,7 @@ describe("fastResolve", () => {
   });
 
   test.each([
-    ["the shipped app", undefined, 12],
+    ["the shipped app", undefined, 15],
     ["the benchmark's 10 web services in 3 environments", scaledConfig, 39],
   ])("every stack of %s resolves to the same JSON both ways, after a synth's cross-stack references", (_, config, count) => {
     const outdir = mkdtempSync(join(tmpdir(), "fast-resolve-app-"));

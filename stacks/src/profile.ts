@@ -38,6 +38,7 @@ export const EMULATED_SERVICES = [
   "scheduler",
   "secretsmanager",
   "sns",
+  "sqs",
   "ssm",
   "sts",
 ] as const satisfies readonly (keyof AwsProviderEndpoints)[];

@@ -14,6 +14,7 @@ const config: PlatformConfig = {
     web("billing", 20),
     { name: "mailer", kind: "worker", source: "services/bun-api" },
     { name: "nightly", kind: "scheduled", source: "services/bun-api", schedule: "cron(0 3 * * ? *)" },
+    ...defaultConfig.services.slice(1),
   ],
 };
 

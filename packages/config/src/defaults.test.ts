@@ -49,6 +49,8 @@ describe("service defaults", () => {
       // "sandbox" is no tier's name, so it is held to prod's.
       deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10, setIn: "default" },
       permissions: [],
+      queue: undefined,
+      sends: [],
       alarms: ALARM_DEFAULTS,
     });
   });

@@ -5,6 +5,7 @@ import { resolveCertificate } from "./domain";
 import { DeploymentSchema } from "./schema/deployment";
 import { resolveAlarms, resolveNotifications } from "./operations";
 import { resolveQuotas } from "./quotas";
+import { resolveQueue } from "./queue";
 import { DEFAULT_CONTAINER_PORT } from "./runtime";
 import type { EnvironmentConfig, PolicyTier, ServiceConfig } from "./types";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
@@ -55,6 +56,8 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     permissions: [...(svc.permissions ?? []), ...(o.permissions ?? [])],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
     alarms: resolveAlarms(svc.alarms, o.alarms),
+    queue: resolveQueue(svc.queue, o.queue),
+    sends: svc.sends ?? [],
   };
 }
 

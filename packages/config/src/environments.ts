@@ -24,6 +24,11 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["dev-alerts@example.com"] },
     // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
     stateBucket: "bun-fargate-dev-tfstate",
+    services: {
+      // Idle, the worker runs no task; the first message wakes it (README, "Queue workers"). Its
+      // first deploy still starts one task, so a new stack proves its image runs before it sleeps.
+      worker: { minTasks: 0, desiredTasks: 1 },
+    },
   },
   staging: {
     region: "us-east-1",
@@ -69,6 +74,8 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["oncall@example.com"], webhooks: ["https://hooks.example.com/bun-fargate/alarms"] },
     services: {
       "bun-api": { minTasks: 2, maxTasks: 10 },
+      // One task per AZ: an AZ outage or a spot interruption never leaves the queue unserved.
+      worker: { minTasks: 2, maxTasks: 10 },
     },
   },
 };

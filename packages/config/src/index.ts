@@ -40,3 +40,4 @@ export {
   type ResolvedDeployment,
 } from "./deployment";
 export { DeploymentSchema } from "./schema/deployment";
+export { deployOrder, MIN_OLDEST_MESSAGE_ALARM_SECONDS, QUEUE_DEFAULTS, QUEUE_RANGES, queueVariables, resolveQueue, sendCycle, validateQueues, type ResolvedQueue } from "./queue";

@@ -88,6 +88,8 @@ describe("the shipped configuration", () => {
       routing: { priority: 100, pathPatterns: ["/*"] },
       deployment: { strategy: "rolling", setIn: "default" },
       permissions: [],
+      queue: undefined,
+      sends: ["worker"],
       alarms: ALARM_DEFAULTS,
     });
   });

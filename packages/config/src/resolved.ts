@@ -14,6 +14,7 @@ import type { ResolvedDeployment } from "./deployment";
 import type { ResolvedCertificate } from "./domain";
 import type { ResolvedAlarms, ResolvedNotifications } from "./operations";
 import type { ResolvedQuotas } from "./quotas";
+import type { ResolvedQueue } from "./queue";
 
 /** A service with every default applied for one environment. */
 export interface ResolvedService {
@@ -47,6 +48,10 @@ export interface ResolvedService {
   readonly permissions: readonly Grant[];
   /** Thresholds of the alarms that notify the environment's alarm topic. */
   readonly alarms: ResolvedAlarms;
+  /** The job queue of a worker (the service's keys, then the environment's); undefined without one. */
+  readonly queue: ResolvedQueue | undefined;
+  /** Workers whose queues this service sends to. */
+  readonly sends: readonly string[];
 }
 
 /** An environment with every default applied and its services resolved. */

@@ -18,6 +18,7 @@ export * from "./service/fargate-service";
 export * from "./service/web-service";
 export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
+export * from "./queue/job-queue";
 export * from "./service/scheduled-task";
 export * from "./policy";
 export * from "./operations/alarm-topic";

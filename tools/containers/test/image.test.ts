@@ -21,6 +21,15 @@ const SLOW_REQUEST: Readonly<Record<string, { path: string; body: string; status
 };
 
 /**
+ * The lines that mark a long-running service's start and stop, by kind: a web service's server
+ * (services/bun-api/src/server.ts) and a worker's poll loop (services/worker/src/worker.ts).
+ */
+const LIFECYCLE: Readonly<Record<"web" | "worker", { started: string; stopping: string; stopped: string; clean: Record<string, unknown> }>> = {
+  web: { started: "listening", stopping: "shutdown started", stopped: "shutdown complete", clean: { drained: true } },
+  worker: { started: "polling", stopping: "draining", stopped: "stopped", clean: { signal: "SIGTERM", released: 0 } },
+};
+
+/**
  * Runs inside the container as its own user (a Bun executable runs as the bun CLI with
  * BUN_BE_BUN=1): which paths it can write, walking the whole file system except /proc, /sys and
  * /dev, and the CPU and memory limits the kernel applies to it.
@@ -156,6 +165,8 @@ if (skip) {
         entrypoint = imageConfig(image.tag).Config.Entrypoint![0]!;
         container = startContainer(engine!, { image: image.tag, spec });
         if (service.kind === "web") await firstOk(container.port!, "/healthz", performance.now());
+        // A worker touches its heartbeat file before it logs that it polls.
+        else await waitForLog(container, (l) => l.msg === LIFECYCLE.worker.started);
       }, BUILD_TIMEOUT_MS);
 
       test.if(service.kind === "web")(
@@ -200,7 +211,10 @@ if (skip) {
           expect(/^Gid:\s+(.*)$/m.exec(seen.server)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
           expect(seen.checked).toBeGreaterThan(100);
           // Every declared writable mount is writable by the user (Fargate's bind mounts are not, unless the image declares the VOLUME).
-          expect(seen.writable.sort()).toEqual(spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath).sort());
+          // Files the service made inside them (a worker's heartbeat file) are the mount's; nothing outside is writable.
+          const mounts = spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath);
+          expect(seen.writable.filter((p) => mounts.includes(p)).sort()).toEqual(mounts.sort());
+          expect(seen.writable.filter((p) => !mounts.some((m) => p === m || p.startsWith(`${m}/`)))).toEqual([]);
           const cpus = seen.cpu.max ? Number(seen.cpu.max.split(" ")[0]) / Number(seen.cpu.max.split(" ")[1]) : Number(seen.cpu.quota) / Number(seen.cpu.period);
           expect(cpus).toBeCloseTo(spec.cpuUnits / 1024, 5);
           expect(Number(seen.memory)).toBe(spec.memoryMiB * 1024 * 1024);
@@ -209,15 +223,16 @@ if (skip) {
       );
 
       test(
-        "SIGTERM with a request in flight: the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
+        "SIGTERM (with a request in flight, for a web service): the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
         async () => {
+          const marks = LIFECYCLE[service.kind as "web" | "worker"];
           const slow = SLOW_REQUEST[service.name];
           const request = slow && container.port ? slowRequest(container.port, slow.path, slow.body) : undefined;
           await request?.sent;
           if (request) await Bun.sleep(200);
           const stopping = container.stop();
           stopped = true;
-          await waitForLog(container, (l) => l.msg === "shutdown started");
+          await waitForLog(container, (l) => l.msg === marks.stopping);
           request?.finish();
           const raw = request ? await request.response : "";
           const { exitCode, seconds } = await stopping;
@@ -235,16 +250,16 @@ if (skip) {
           });
           expect(parsed.filter((l) => "notJson" in l)).toEqual([]);
           const messages = parsed.map((l) => l.msg);
-          expect(messages[0]).toBe("listening");
-          expect(messages.at(-1)).toBe("shutdown complete");
-          const started = messages.indexOf("shutdown started");
+          expect(messages[0]).toBe(marks.started);
+          expect(messages.at(-1)).toBe(marks.stopped);
+          const started = messages.indexOf(marks.stopping);
           expect(started).toBeGreaterThan(0);
           if (slow) {
             const answered = parsed.findIndex((l) => l.msg === "request" && l.path === slow.path);
             expect(parsed[answered]).toMatchObject({ status: slow.status });
             expect(answered).toBeGreaterThan(started);
           }
-          expect(parsed.at(-1)).toMatchObject({ drained: true });
+          expect(parsed.at(-1)).toMatchObject(marks.clean);
         },
         RUN_TIMEOUT_MS,
       );
