@@ -24,6 +24,15 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["dev-alerts@example.com"] },
     // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
     stateBucket: "bun-fargate-dev-tfstate",
+    services: {
+      nightly: {
+        environment: { NIGHTLY_BUCKET: "bun-fargate-dev-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-dev-nightly", access: "read", prefix: "incoming/" },
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-dev-nightly", access: "write", prefix: "reports/" },
+        ],
+      },
+    },
   },
   staging: {
     region: "us-east-1",
@@ -37,6 +46,13 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["staging-alerts@example.com"] },
     services: {
       "bun-api": { minTasks: 1, maxTasks: 4 },
+      nightly: {
+        environment: { NIGHTLY_BUCKET: "bun-fargate-staging-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-staging-nightly", access: "read", prefix: "incoming/" },
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-staging-nightly", access: "write", prefix: "reports/" },
+        ],
+      },
     },
   },
   prod: {
@@ -63,6 +79,15 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["oncall@example.com"], webhooks: ["https://hooks.example.com/bun-fargate/alarms"] },
     services: {
       "bun-api": { minTasks: 2, maxTasks: 10 },
+      // A night's run may start up to 15 minutes late, which lets Scheduler spread it.
+      nightly: {
+        scheduling: { flexibleWindowMinutes: 15 },
+        environment: { NIGHTLY_BUCKET: "bun-fargate-prod-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-prod-nightly", access: "read", prefix: "incoming/" },
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-prod-nightly", access: "write", prefix: "reports/" },
+        ],
+      },
     },
   },
 };

@@ -7,7 +7,7 @@ import type { ServiceConfig } from "./types";
  *
  * Other kinds, for reference:
  *   { name: "mailer", kind: "worker", source: "services/mailer" }
- *   { name: "nightly-etl", kind: "scheduled", source: "services/etl", schedule: "cron(0 3 * * ? *)" }
+ * and `nightly` below is a `scheduled` one.
  */
 export const services: readonly ServiceConfig[] = [
   {
@@ -18,5 +18,17 @@ export const services: readonly ServiceConfig[] = [
     healthCheckPath: "/readyz",
     routing: { priority: 100, pathPatterns: ["/*"] },
     maxTasks: 4,
+  },
+  {
+    // The nightly ETL job: EventBridge Scheduler starts one task at 03:00 UTC; a run that exits
+    // non-zero (or never starts) fires `<env>-nightly-alert-failed-run`. Its bucket is per
+    // environment (environments.ts: NIGHTLY_BUCKET and the grants on it).
+    name: "nightly",
+    kind: "scheduled",
+    source: "services/nightly",
+    schedule: "cron(0 3 * * ? *)",
+    // Defaults written out, as the place to change them: retries apply only to a run Scheduler could not start.
+    scheduling: { timezone: "UTC", retries: 2, flexibleWindowMinutes: "off", maximumEventAgeSeconds: 3600 },
+    environment: { NIGHTLY_INPUT_KEY: "incoming/orders.jsonl", NIGHTLY_OUTPUT_PREFIX: "reports/" },
   },
 ];
