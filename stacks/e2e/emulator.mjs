@@ -232,7 +232,18 @@ function queryFillers() {
     }
     return { status: r.status, headers: r.headers, body: inject(r.body) };
   };
+  // EC2: moto 5.2.5 keeps a subnet's IPv6 association state as {"State": "associated"} and then
+  // writes that dict's text as the state in CreateSubnet and DescribeSubnets
+  // (<ipv6CidrBlockState><state>{'State': 'associated'}</state>); the provider waits for
+  // "associated" and never sees it. Unwrap moto's own value; nothing else changes.
+  const subnetState = async (_p, forward) => {
+    const r = await forward();
+    if (r.status !== 200) return r;
+    return { status: r.status, headers: r.headers, body: r.body.replace(/<state>\{'State': '([a-z-]+)'\}<\/state>/g, "<state>$1</state>") };
+  };
   return {
+    CreateSubnet: subnetState,
+    DescribeSubnets: subnetState,
     AuthorizeSecurityGroupIngress: authorize,
     AuthorizeSecurityGroupEgress: authorize,
     ModifySecurityGroupRules: async (p, forward) => {

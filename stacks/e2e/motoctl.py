@@ -6,6 +6,13 @@
   motoctl.py <url> import-certificate <region> <domain>
       Imports a self-signed certificate for <domain> into ACM (the stacks look up an existing,
       issued certificate; in an account it is issued before the first deploy).
+  motoctl.py <url> create-hosted-zone <region> <zone name>
+      Creates a public Route 53 hosted zone (the stacks write records into the account's existing
+      zone, looked up by name or given by ID).
+  motoctl.py <url> domain <region> <zone name> <domain> <load balancer name>
+      What moto holds for the domain: the zone's record sets for <domain> (with alias targets), the
+      ACM certificates for it (status, type), the load balancer's IP address type and its listeners'
+      HSTS attribute, and the IPv6 ranges of its VPC and subnets.
   motoctl.py <url> disable-deletion-protection <region> <load balancer name>
       What an operator does before tearing down a protected load balancer.
   motoctl.py <url> traffic-shift <region> <cluster> <service>
@@ -78,6 +85,9 @@ def region_inventory(url, region):
         lb["DeletionProtection"] = any(a["Key"] == "deletion_protection.enabled" and a["Value"] == "true" for a in attrs)
     tgs = elb.describe_target_groups()["TargetGroups"]
     nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n.get("State") not in ("deleted", "deleting")]
+    acm = client("acm", url, region)
+    # Certificates the stacks requested (imported ones are account-side preconditions).
+    requested = [c["CertificateArn"] for c in pages(acm, "list_certificates", "CertificateSummaryList") if acm.describe_certificate(CertificateArn=c["CertificateArn"])["Certificate"]["Type"] != "IMPORTED"]
     return {
         "region": region,
         "vpcs": [{"id": v["VpcId"], "cidr": v["CidrBlock"], "tags": v.get("Tags", [])} for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")],
@@ -90,6 +100,7 @@ def region_inventory(url, region):
         "taskDefinitions": ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"],
         "loadBalancers": [{"name": lb["LoadBalancerName"], "dns": lb["DNSName"], "arn": lb["LoadBalancerArn"], "deletionProtection": lb["DeletionProtection"]} for lb in lbs],
         "targetGroups": [t["TargetGroupName"] for t in tgs],
+        "certificates": requested,
         "logGroups": [g["logGroupName"] for g in pages(logs, "describe_log_groups", "logGroups")],
         "scalableTargets": [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]],
         "snsTopics": [t["TopicArn"] for t in pages(sns, "list_topics", "Topics")],
@@ -116,7 +127,9 @@ def inventory(url, regions):
     roles = [r["RoleName"] for r in pages(iam, "list_roles", "Roles") if not r["Path"].startswith("/aws-service-role/")]
     s3 = client("s3", url, regions[0])
     buckets = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
-    return {"regions": [region_inventory(url, r) for r in regions], "iamRoles": roles, "s3Buckets": buckets}
+    r53 = client("route53", url, regions[0])
+    records = [f'{r["Type"]} {r["Name"]}' for z in r53.list_hosted_zones()["HostedZones"] for r in zone_records(r53, z["Id"].split("/")[-1])]
+    return {"regions": [region_inventory(url, r) for r in regions], "iamRoles": roles, "s3Buckets": buckets, "route53Records": records}
 
 
 def import_certificate(url, region, domain):
@@ -147,6 +160,59 @@ def import_certificate(url, region, domain):
         PrivateKey=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
     )["CertificateArn"]
     return {"certificateArn": arn, "domain": domain}
+
+
+def create_hosted_zone(url, region, name):
+    r53 = client("route53", url, region)
+    z = r53.create_hosted_zone(Name=name, CallerReference=f"e2e-{name}", HostedZoneConfig={"PrivateZone": False, "Comment": "e2e precondition"})["HostedZone"]
+    return {"id": z["Id"].split("/")[-1], "name": z["Name"]}
+
+
+def zone_records(r53, zone_id):
+    return [r for r in pages(r53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone_id) if r["Type"] not in ("SOA", "NS")]
+
+
+def domain(url, region, zone_name, name, lb_name):
+    r53, acm, elb, ec2 = (client(n, url, region) for n in ("route53", "acm", "elbv2", "ec2"))
+    zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"].rstrip(".") == zone_name)
+    zone_id = zone["Id"].split("/")[-1]
+    records = [
+        {
+            "name": r["Name"].rstrip("."),
+            "type": r["Type"],
+            "alias": ({"dns": r["AliasTarget"]["DNSName"].rstrip("."), "zoneId": r["AliasTarget"]["HostedZoneId"]} if r.get("AliasTarget") else None),
+            "values": [x["Value"] for x in r.get("ResourceRecords", [])],
+        }
+        for r in zone_records(r53, zone_id)
+    ]
+    certificates = []
+    for c in pages(acm, "list_certificates", "CertificateSummaryList", Includes={"keyTypes": ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]}):
+        d = acm.describe_certificate(CertificateArn=c["CertificateArn"])["Certificate"]
+        if d["DomainName"] == name:
+            certificates.append({"arn": d["CertificateArn"], "status": d["Status"], "type": d["Type"]})
+    lb = elb.describe_load_balancers(Names=[lb_name])["LoadBalancers"][0]
+    listeners = []
+    for li in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+        attrs = {a["Key"]: a["Value"] for a in elb.describe_listener_attributes(ListenerArn=li["ListenerArn"])["Attributes"]}
+        listeners.append(
+            {
+                "port": li["Port"],
+                "protocol": li["Protocol"],
+                "certificates": [c["CertificateArn"] for c in li.get("Certificates", [])],
+                "hsts": attrs.get("routing.http.response.strict_transport_security.header_value"),
+            }
+        )
+    vpc = ec2.describe_vpcs(VpcIds=[lb["VpcId"]])["Vpcs"][0]
+    subnets = ec2.describe_subnets(SubnetIds=[a["SubnetId"] for a in lb["AvailabilityZones"]])["Subnets"]
+    return {
+        "zoneId": zone_id,
+        "records": records,
+        "certificates": certificates,
+        "loadBalancer": {"dns": lb["DNSName"], "zoneId": lb["CanonicalHostedZoneId"], "ipAddressType": lb.get("IpAddressType")},
+        "listeners": listeners,
+        "vpcIpv6": [a["Ipv6CidrBlock"] for a in vpc.get("Ipv6CidrBlockAssociationSet", []) if a["Ipv6CidrBlockState"]["State"] == "associated"],
+        "subnetIpv6": {s["SubnetId"]: [a["Ipv6CidrBlock"] for a in s.get("Ipv6CidrBlockAssociationSet", [])] for s in subnets},
+    }
 
 
 def disable_deletion_protection(url, region, name):
@@ -277,6 +343,13 @@ def gaps(url, region):
     described = [r.get("Description") for r in rules if not r["IsEgress"]]
     gap("EC2 DescribeSecurityGroupRules drops the description of a rule that references a security group", described == [None], f"descriptions: {described}")
 
+    v6 = ec2.create_vpc(CidrBlock="10.98.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    block = ec2.describe_vpcs(VpcIds=[v6["VpcId"]])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    sub = ec2.create_subnet(VpcId=v6["VpcId"], CidrBlock="10.98.0.0/24", Ipv6CidrBlock=block.replace("::/56", "::/64"))["Subnet"]
+    states = [a["Ipv6CidrBlockState"]["State"] for a in sub.get("Ipv6CidrBlockAssociationSet", [])]
+    states += [a["Ipv6CidrBlockState"]["State"] for a in ec2.describe_subnets(SubnetIds=[sub["SubnetId"]])["Subnets"][0].get("Ipv6CidrBlockAssociationSet", [])]
+    gap("EC2 CreateSubnet/DescribeSubnets write a subnet's IPv6 association state as {'State': ...} instead of the state", states and all(x != "associated" for x in states), f"states: {states}")
+
     logs = client("logs", url, region)
     err = fails(lambda: logs.put_query_definition(name="gap-probe", queryString="fields @message"))
     gap("CloudWatch Logs PutQueryDefinition", err, err or "answered")
@@ -317,6 +390,10 @@ def main():
         out = inventory(url, args)
     elif cmd == "import-certificate":
         out = import_certificate(url, *args)
+    elif cmd == "create-hosted-zone":
+        out = create_hosted_zone(url, *args)
+    elif cmd == "domain":
+        out = domain(url, *args)
     elif cmd == "disable-deletion-protection":
         out = disable_deletion_protection(url, *args)
     elif cmd == "traffic-shift":

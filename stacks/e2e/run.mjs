@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // pnpm e2e — the deploy proof. Real Terraform and the real AWS provider apply every synthesized
 // stack of the dev and prod environments against moto on 127.0.0.1, re-plan (must be empty), destroy
-// in reverse order and check that nothing of ours is left; then `cdktf deploy` / `cdktf destroy` of
+// in reverse order and check that nothing of ours is left (stacks of one dependency level apply and
+// destroy side by side, BF_E2E_PARALLEL at a time, default 4); then `cdktf deploy` / `cdktf destroy` of
 // one stack, the way a user runs it. Tools come from `pnpm e2e:setup` (see README.md).
 //
-// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_REQUIRE=1  missing tools fail
+// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time; BF_E2E_REQUIRE=1  missing tools fail
 // instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE  tool cache directory.
 // Closes with "N passed, N failed[, N skipped]" (read by scripts/test-all.mjs).
 import { spawn } from "node:child_process";
@@ -179,13 +180,15 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
   if (queryDefinitions.length) left.push(`query definitions: ${queryDefinitions.map((d) => d.name).join(", ")}`);
   if (inv.iamRoles.length) left.push(`iamRoles: ${inv.iamRoles.join(", ")}`);
   if (inv.s3Buckets.length) left.push(`s3Buckets: ${inv.s3Buckets.join(", ")}`);
+  // The hosted zone is the account's (a precondition); the records in it are ours.
+  if (inv.route53Records.length) left.push(`route53Records: ${inv.route53Records.join(", ")}`);
   return left;
 }
 
@@ -248,6 +251,69 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
   if (queries.length) {
     const held = queryDefinitions.map((q) => q.name).sort();
     check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
+  }
+}
+
+/** An IPv6 address as a 128-bit number ("2400:6500::" -> 0x24006500000...n). */
+function ipv6Bits(address) {
+  const [head, tail = ""] = address.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || "0", 16)), 0n);
+}
+
+/** Whether CIDR `inner` lies inside CIDR `outer`. */
+function ipv6Within(inner, outer) {
+  const [ia, ip] = inner.split("/");
+  const [oa, op] = outer.split("/");
+  if (Number(ip) < Number(op)) return false;
+  const shift = 128n - BigInt(op);
+  return ipv6Bits(ia) >> shift === ipv6Bits(oa) >> shift;
+}
+
+/**
+ * The company's domain, as moto holds it after the cluster stack's apply: every alias record of the
+ * stack names the ALB, the created certificate is ISSUED (through aws_acm_certificate_validation)
+ * and is the HTTPS listener's, the listener sends the stack's HSTS value, and a dual-stack ALB sits
+ * in subnets with IPv6 ranges of the VPC's.
+ */
+async function checkDomain(tools, motoUrl, st) {
+  const zones = dataOf(st, "aws_route53_zone");
+  const aliases = resourcesOf(st, "aws_route53_record").filter((r) => r.alias);
+  const [lb] = resourcesOf(st, "aws_lb");
+  if (!aliases.length || !lb) return;
+  if (!check(`${st.name}: its hosted zone is looked up by name (the only way the harness can provide it)`, zones.length === 1, `${zones.length} aws_route53_zone data source(s)`)) return;
+  const domainName = aliases[0].name;
+  const d = await motoctl(tools, motoUrl, "domain", regionOf(st), zones[0].name, domainName, lb.name);
+  const lower = (x) => String(x ?? "").toLowerCase();
+  for (const a of aliases) {
+    const held = d.records.find((r) => r.name === a.name && r.type === a.type);
+    check(
+      `${st.name}: ${a.type} ${a.name} is an alias of the ALB in zone ${zones[0].name}`,
+      !!held?.alias && lower(held.alias.dns) === lower(d.loadBalancer.dns) && held.alias.zoneId === d.loadBalancer.zoneId,
+      held ? JSON.stringify(held.alias) : `not in the zone (records: ${d.records.map((r) => `${r.type} ${r.name}`).join(", ")})`,
+    );
+  }
+  const https = d.listeners.find((l) => l.protocol === "HTTPS");
+  if (resourcesOf(st, "aws_acm_certificate").length) {
+    const requested = d.certificates.filter((c) => c.type === "AMAZON_ISSUED");
+    check(`${st.name}: the certificate for ${domainName} is ISSUED`, requested.length === 1 && requested[0].status === "ISSUED", JSON.stringify(d.certificates));
+    check(`${st.name}: its validation record is in the zone`, d.records.some((r) => r.type === "CNAME" && r.name.endsWith(`.${domainName}`) && r.name.startsWith("_")), d.records.map((r) => `${r.type} ${r.name}`).join(", "));
+    check(`${st.name}: the HTTPS listener serves that certificate`, !!https && requested.length === 1 && https.certificates.includes(requested[0].arn), JSON.stringify(https?.certificates));
+  }
+  const listener = resourcesOf(st, "aws_lb_listener").find((l) => l.protocol === "HTTPS");
+  const hsts = listener?.routing_http_response_strict_transport_security_header_value;
+  if (hsts) check(`${st.name}: the HTTPS listener sends Strict-Transport-Security "${hsts}"`, https?.hsts === hsts, `emulator: ${JSON.stringify(https?.hsts)}`);
+  if (lb.ip_address_type === "dualstack") {
+    const v6 = Object.entries(d.subnetIpv6);
+    const inVpc = (block) => d.vpcIpv6.some((vpc) => ipv6Within(block, vpc));
+    check(`${st.name}: the ALB is dual-stack`, d.loadBalancer.ipAddressType === "dualstack", `emulator: ${d.loadBalancer.ipAddressType}`);
+    check(
+      `${st.name}: each of the ALB's subnets has an IPv6 /64 of the VPC's ${d.vpcIpv6.join(", ")}`,
+      d.vpcIpv6.length === 1 && v6.length >= 2 && v6.every(([, blocks]) => blocks.length === 1 && blocks[0].endsWith("/64") && inVpc(blocks[0])),
+      JSON.stringify(d.subnetIpv6),
+    );
   }
 }
 
@@ -365,10 +431,18 @@ async function freshEmulator(tools, emu, stacks, label) {
   const desired = [...new Set(stacks.flatMap((s) => resourcesOf(s, "aws_ecs_service").map((r) => r.desired_count ?? 1)))];
   if (desired.length > 1) throw new Error(`${label}: services with different desired counts (${desired.join(", ")}); moto reports one running count for all`);
   const env = desired.length ? { MOTO_ECS_SERVICE_RUNNING: String(desired[0]) } : {};
+  // moto issues a requested certificate MOTO_ACM_VALIDATION_WAIT seconds after the request (its
+  // documented switch; default 60) and does not read the validation record; AWS issues once the
+  // record resolves, typically within minutes.
+  if (stacks.some((s) => resourcesOf(s, "aws_acm_certificate_validation").length)) env.MOTO_ACM_VALIDATION_WAIT = "5";
   const { motoUrl, pid } = await emu.startMoto(env);
-  console.log(`   moto ${motoUrl} (pid ${pid})${desired.length ? `, MOTO_ECS_SERVICE_RUNNING=${desired[0]}` : ""}`);
+  console.log(`   moto ${motoUrl} (pid ${pid})${Object.entries(env).map(([k, v]) => `, ${k}=${v}`).join("")}`);
   for (const s of stacks) {
     const region = regionOf(s);
+    for (const z of dataOf(s, "aws_route53_zone")) {
+      const zone = await motoctl(tools, motoUrl, "create-hosted-zone", region, z.name);
+      console.log(`   precondition: public hosted zone ${z.name} (${zone.id})`);
+    }
     for (const d of dataOf(s, "aws_acm_certificate")) {
       const c = await motoctl(tools, motoUrl, "import-certificate", region, d.domain);
       console.log(`   precondition: ACM certificate for ${d.domain} (${c.certificateArn})`);
@@ -390,55 +464,116 @@ async function runAll(tools, emu, logs) {
   for (const envName of ENVS) {
     const order = envOrder(stacks, envName);
     if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) continue;
-    console.log(`\n== ${envName}: ${order.map((x) => x.name).join(" -> ")}`);
+    const levels = levelsOf(order);
+    console.log(`\n== ${envName}: ${levels.map((l) => l.map((x) => x.name).join(" + ")).join(" -> ")}`);
     const motoUrl = await freshEmulator(tools, emu, order, envName);
-    const applied = [];
-    for (const st of order) {
-      const row = { stack: st.name, resources: "-", apply: "-", replan: "-", destroy: "-" };
-      rows.push(row);
-      const problems = profileProblems(st, emu.url);
-      if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) break;
-      const log = join(logs, `${st.name}.log`);
-      const init = await sh(tools.terraform, ["init", "-input=false", "-no-color"], { cwd: st.dir, env, log });
-      if (!check(`${st.name}: terraform init`, init.code === 0, init.code ? tail(init.out) : "")) break;
-      const apply = await sh(tools.terraform, ["apply", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
-      row.apply = apply.seconds.toFixed(1);
-      applied.push({ st, row });
-      const added = (strip(apply.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
-      row.resources = added ?? "?";
-      if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) break;
-      const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
-      const outputs = out.code === 0 ? JSON.parse(out.out) : {};
-      const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
-      checkOutputs(st, outputs, inv);
-      checkOperations(st, outputs, inv, emu.queryDefinitions());
-      await checkTrafficShift(tools, motoUrl, st);
-      const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
-      const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
-      row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
-      const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
-      check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
-      if (!applied.at(-1) || apply.code !== 0) break;
-    }
-    // Destroy in reverse order, whatever happened above.
-    for (const { st, row } of [...applied].reverse()) {
-      const log = join(logs, `${st.name}.log`);
-      for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
-        // AWS refuses to delete a protected load balancer (moto does not check): lift the
-        // protection first, as an operator must before tearing an environment down.
-        const region = regionOf(st);
-        const res = await motoctl(tools, motoUrl, "disable-deletion-protection", region, lb.name);
-        if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
+    const ctx = { tools, emu, env, logs, regions, motoUrl };
+    // Stacks of one level depend only on earlier levels: they apply side by side (most of a stack's
+    // time is the provider waiting on the emulator), and a stack is applied only when everything it
+    // depends on applied.
+    const applied = []; // { st, row, ok }
+    const failed = new Set();
+    for (const level of levels) {
+      const ready = level.filter((st) => {
+        const blocked = st.deps.filter((d) => failed.has(d));
+        if (blocked.length) {
+          failed.add(st.name);
+          console.log(`   ${st.name}: not applied, it depends on ${blocked.join(", ")}, which did not apply`);
+        }
+        return !blocked.length;
+      });
+      const done = await inParallel(ready, (st) => applyStack(ctx, st));
+      for (const d of done) {
+        if (d.row) applied.push(d);
+        if (!d.ok) failed.add(d.st.name);
       }
-      const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
-      row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
-      check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
+    }
+    // Destroy in reverse level order, whatever happened above: a stack goes once every stack that
+    // depends on it has gone.
+    for (const level of [...levels].reverse()) {
+      const mine = applied.filter((a) => level.includes(a.st));
+      await inParallel(mine, (a) => destroyStack(ctx, a));
     }
     const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions), emu.queryDefinitions());
     check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
   }
 
   await cdktfUserPath(tools, emu, logs, stacks, regions);
+}
+
+/** Stacks grouped by depth: a stack's level is one more than the deepest of its dependencies. */
+function levelsOf(order) {
+  const level = new Map();
+  for (const st of order) level.set(st.name, Math.max(-1, ...st.deps.filter((d) => level.has(d)).map((d) => level.get(d))) + 1);
+  const levels = [];
+  for (const st of order) (levels[level.get(st.name)] ??= []).push(st);
+  return levels;
+}
+
+/** Runs `fn` over `items`, at most BF_E2E_PARALLEL (default 4) at a time; results in input order. */
+async function inParallel(items, fn) {
+  const limit = Math.max(1, Number(process.env.BF_E2E_PARALLEL ?? 4));
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// `terraform init` fills the shared plugin cache, which Terraform does not guarantee to be safe for
+// concurrent use: inits run one at a time (seconds each), applies side by side.
+let initQueue = Promise.resolve();
+function serialInit(run) {
+  const result = initQueue.then(run);
+  initQueue = result.catch(() => {});
+  return result;
+}
+
+/** init, apply, checks and a second plan of one stack; `row` is set once an apply was attempted. */
+async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
+  const problems = profileProblems(st, emu.url);
+  if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) return { st, ok: false };
+  const log = join(logs, `${st.name}.log`);
+  const init = await serialInit(() => sh(tools.terraform, ["init", "-input=false", "-no-color"], { cwd: st.dir, env, log }));
+  if (!check(`${st.name}: terraform init`, init.code === 0, init.code ? tail(init.out) : "")) return { st, ok: false };
+  const row = { stack: st.name, resources: "-", apply: "-", replan: "-", destroy: "-" };
+  rows.push(row);
+  const apply = await sh(tools.terraform, ["apply", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+  row.apply = apply.seconds.toFixed(1);
+  const added = (strip(apply.out).match(/Apply complete! Resources: (\d+) added/) ?? [])[1];
+  row.resources = added ?? "?";
+  if (!check(`${st.name}: terraform apply`, apply.code === 0, apply.code ? tail(apply.out, 40) : `${added} added, ${row.apply}s`)) return { st, row, ok: false };
+  const out = await sh(tools.terraform, ["output", "-json", "-no-color"], { cwd: st.dir, env, log });
+  const outputs = out.code === 0 ? JSON.parse(out.out) : {};
+  const inv = await motoctl(tools, motoUrl, "inventory", ...regions);
+  checkOutputs(st, outputs, inv);
+  checkOperations(st, outputs, inv, emu.queryDefinitions());
+  await checkTrafficShift(tools, motoUrl, st);
+  await checkDomain(tools, motoUrl, st);
+  const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
+  const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
+  row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
+  const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
+  check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
+  return { st, row, ok: true };
+}
+
+async function destroyStack({ tools, env, logs, motoUrl }, { st, row }) {
+  const log = join(logs, `${st.name}.log`);
+  for (const lb of resourcesOf(st, "aws_lb").filter((l) => l.enable_deletion_protection)) {
+    // AWS refuses to delete a protected load balancer (moto does not check): lift the
+    // protection first, as an operator must before tearing an environment down.
+    const res = await motoctl(tools, motoUrl, "disable-deletion-protection", regionOf(st), lb.name);
+    if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
+  }
+  const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+  row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
+  check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
 }
 
 /** The user's path: `cdktf deploy` and `cdktf destroy` of one stack with the same Terraform binary. */

@@ -32,6 +32,7 @@ export const EMULATED_SERVICES = [
   "elbv2",
   "iam",
   "kms",
+  "route53",
   "s3",
   "s3Control",
   "scheduler",

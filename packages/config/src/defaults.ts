@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { DEFAULT_CPU_TARGET_PERCENT, DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { deploymentFor, TIER_DEPLOYMENTS } from "./deployment";
+import { resolveCertificate } from "./domain";
 import { DeploymentSchema } from "./schema/deployment";
 import { resolveAlarms, resolveNotifications } from "./operations";
 import { resolveQuotas } from "./quotas";
@@ -83,7 +84,8 @@ export function resolveEnvironment(
     azCount: env.azCount ?? 2,
     natStrategy: env.natStrategy ?? "single",
     vpcEndpoints: env.vpcEndpoints ?? [],
-    certificate: env.certificate,
+    certificate: resolveCertificate(env.certificate, policyTierOf(name, env)),
+    dualStack: env.dualStack ?? false,
     logRetentionDays: env.logRetentionDays ?? 30,
     flowLogs: env.flowLogs ?? false,
     deletionProtection: env.deletionProtection ?? false,

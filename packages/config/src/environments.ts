@@ -66,7 +66,13 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     // The free S3 gateway only: interface endpoints ($14.60 a month each over 2 AZs) pay for
     // themselves only above about 1 TB a month of NAT traffic.
     vpcEndpoints: ["s3"],
-    certificate: { domainName: "api.example.com" },
+    // api.example.com in the account's public zone example.com: the cluster stack writes the A and
+    // AAAA alias records, creates the ACM certificate and waits until DNS validation has issued it.
+    // HSTS for a year (the prod default) and for every name under api.example.com; preload needs the
+    // apex domain's consent, so it stays off.
+    certificate: { domainName: "api.example.com", hostedZoneName: "example.com", hsts: { includeSubDomains: true } },
+    // IPv6 clients reach the ALB directly (AAAA record, dual-stack ALB); tasks stay on IPv4 behind it.
+    dualStack: true,
     logRetentionDays: 90,
     flowLogs: true,
     deletionProtection: true,

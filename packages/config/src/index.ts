@@ -18,6 +18,8 @@ export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";
 export { patternCovers, shadows } from "./routes";
 export { albUsage } from "./validate-environment";
+export { HSTS_DEFAULT_MAX_AGE_SECONDS, hstsHeader, resolveCertificate, zoneHolds, type HostedZoneRef, type ResolvedCertificate, type ResolvedHsts } from "./domain";
+export { HSTS_MAX_AGE_SECONDS, HSTS_PRELOAD_MIN_AGE_SECONDS, HOSTED_ZONE_ID } from "./schema/domain";
 export { PLATFORM_TASK_DEFINITION_BYTES, taskDefinitionBytes } from "./task-definition-size";
 export { show } from "./show";
 export { grantStatements, isFullSecretArn, permissionStatements, secretResourceArn, type GrantStatement } from "./grants";

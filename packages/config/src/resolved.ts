@@ -1,7 +1,6 @@
 import type {
   ActiveHours,
   Architecture,
-  CertificateConfig,
   LogLevel,
   NatStrategy,
   PolicyTier,
@@ -13,6 +12,7 @@ import type {
   VpcEndpointName,
 } from "./types";
 import type { ResolvedDeployment } from "./deployment";
+import type { ResolvedCertificate } from "./domain";
 import type { ResolvedAlarms, ResolvedNotifications } from "./operations";
 import type { ResolvedQuotas } from "./quotas";
 import type { ResolvedScheduling } from "./scheduling";
@@ -65,7 +65,10 @@ export interface ResolvedEnvironment {
   readonly azCount: number;
   readonly natStrategy: NatStrategy;
   readonly vpcEndpoints: readonly VpcEndpointName[];
-  readonly certificate: CertificateConfig | undefined;
+  /** The domain, its hosted zone, where its certificate comes from, and HSTS with defaults applied. */
+  readonly certificate: ResolvedCertificate | undefined;
+  /** IPv6 on the internet side (VPC range, public subnets, ALB, AAAA record). */
+  readonly dualStack: boolean;
   readonly logRetentionDays: number;
   readonly flowLogs: boolean;
   readonly deletionProtection: boolean;

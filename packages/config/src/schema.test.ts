@@ -101,7 +101,7 @@ describe("unknown keys are refused, naming the key, with the closest known one",
       expect.arrayContaining([
         `${API}: routing.pathPattern = "/*": unknown setting (did you mean "pathPatterns"?)`,
         'dev: activeHours.tz = "UTC": unknown setting; allowed: days, startHour, endHour, timezone',
-        'prod: certificate.arn = "x": unknown setting; allowed: domainName, certificateArn',
+        'prod: certificate.arn = "x": unknown setting; allowed: domainName, certificateArn, hostedZoneId, hostedZoneName, hsts',
         'prod: quotas.listenerRules = 200: unknown setting (did you mean "listenerRulesPerAlb"?)',
         `${API}: secrets.DB.jsonkey = "<redacted>": unknown setting (did you mean "jsonKey"?)`,
       ]),

@@ -5,6 +5,7 @@ export * from "./cluster/fargate-cluster";
 export * from "./cluster/service-repository";
 export * from "./load-balancer/access-log-bucket";
 export * from "./load-balancer/public-load-balancer";
+export * from "./domain/public-domain";
 export * from "./service/capacity-strategy";
 export * from "./service/task-roles";
 export * from "./service/task-definition";

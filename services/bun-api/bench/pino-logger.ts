@@ -4,7 +4,7 @@
  * asynchronous sonic-boom output buffered to 4 KiB, labels instead of numbers, ISO time.
  */
 import pino from "pino";
-import type { Fields, Level, LevelSetting, LogBase, Logger, RequestLine } from "../src/log/logger";
+import type { Fields, Level, LevelSetting, LogBase, Logger, RequestLine } from "@bun-fargate/service-kit/log/logger";
 import { currentTraceId } from "../src/trace/context";
 
 export class PinoLogger implements Logger {

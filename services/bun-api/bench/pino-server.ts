@@ -1,6 +1,6 @@
 /** The service wired to pino instead of its own logger: otherwise identical to src/main.ts. */
 import { loadConfig } from "../src/config";
-import { installProcessHandlers } from "../src/process";
+import { installProcessHandlers } from "@bun-fargate/service-kit/process";
 import { startService } from "../src/server";
 import { PinoLogger } from "./pino-logger";
 

@@ -5,12 +5,12 @@ import { problem } from "./http/respond";
 import { compileRoutes, matchRoute, type Handler, type Method, type RouteTable } from "./http/router";
 import { normalisePath, pathOf } from "./http/target";
 import type { Lifecycle } from "./lifecycle";
-import type { Logger } from "./log/logger";
+import type { Logger } from "@bun-fargate/service-kit/log/logger";
 import { healthRoutes } from "./routes/health";
 import { infoRoutes } from "./routes/info";
 import { NoteStore, noteRoutes } from "./routes/notes";
 import { RequestContext, requestContext } from "./trace/context";
-import { newTraceId } from "./trace/trace-id";
+import { newTraceId } from "@bun-fargate/service-kit/trace/trace-id";
 
 /**
  * Methods answered on a keep-alive connection like any other. After any other method (CONNECT,

@@ -1,6 +1,6 @@
 import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { isIP } from "node:net";
-import { LEVEL_SETTINGS, type LevelSetting } from "./log/logger";
+import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 
 /** Settings read from the environment once, at start. */
 export interface Config {

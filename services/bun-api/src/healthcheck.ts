@@ -1,6 +1,6 @@
 import { LIVENESS_PATH } from "@bun-fargate/config/runtime";
 import { ConfigError, loadHealthcheckTarget } from "./config";
-import { serializeError } from "./log/logger";
+import { serializeError } from "@bun-fargate/service-kit/log/logger";
 
 /** Sent as User-Agent, so the service logs these requests at debug. */
 export const HEALTHCHECK_AGENT = "bun-api-healthcheck";

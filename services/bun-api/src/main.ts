@@ -6,10 +6,10 @@ import { HEALTHCHECK_ARG } from "@bun-fargate/config/runtime";
 import { writeSync } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { runHealthcheck } from "./healthcheck";
-import { JsonLogger } from "./log/logger";
+import { JsonLogger } from "@bun-fargate/service-kit/log/logger";
 import { prettySink } from "./log/pretty";
-import { fdSink } from "./log/sink";
-import { installProcessHandlers } from "./process";
+import { fdSink } from "@bun-fargate/service-kit/log/sink";
+import { installProcessHandlers } from "@bun-fargate/service-kit/process";
 import { startService, type Service } from "./server";
 import { currentTraceId } from "./trace/context";
 

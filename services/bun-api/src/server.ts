@@ -4,7 +4,7 @@ import { createApp, type App } from "./app";
 import type { Config } from "./config";
 import { MAX_BODY_BYTES } from "./http/body";
 import { Lifecycle } from "./lifecycle";
-import type { Logger } from "./log/logger";
+import type { Logger } from "@bun-fargate/service-kit/log/logger";
 
 export interface ServiceOptions {
   readonly config: Config;

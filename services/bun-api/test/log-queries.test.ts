@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { LOG_QUERIES, queryFields, TRACE_ID_PLACEHOLDER } from "@bun-fargate/config/log-queries";
-import { LEVELS } from "../src/log/logger";
+import { LEVELS } from "@bun-fargate/service-kit/log/logger";
 import { killStarted, requestLines, startServer, type Line } from "./helpers";
 
 afterAll(killStarted);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { JsonLogger, serializeError, type LoggerOptions, type RequestLine } from "../src/log/logger";
+import { JsonLogger, serializeError, type LoggerOptions, type RequestLine } from "@bun-fargate/service-kit/log/logger";
 import { formatLine, prettySink } from "../src/log/pretty";
-import { memorySink } from "../src/log/sink";
+import { memorySink } from "@bun-fargate/service-kit/log/sink";
 import { RequestContext, currentTraceId, requestContext } from "../src/trace/context";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0, 123);

@@ -8,7 +8,7 @@ import {
   toXrayTraceId,
   traceIdFromHeaders,
   traceIdFromTraceparent,
-} from "../src/trace/trace-id";
+} from "@bun-fargate/service-kit/trace/trace-id";
 
 const ROOT = "1-6b02f941-f12e7d0c409369c33074d233";
 const W3C = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -35,6 +35,7 @@ const table: PriceTable = {
       kmsKeyMonth: 1,
       dashboardMonth: 3,
       snsEmailPer100k: 2,
+      hostedZoneMonth: 0.5,
       cloudwatchFreeTier: { logsGb: 5, metrics: 10, alarms: 10, dashboards: 3 },
     },
   },
@@ -223,6 +224,18 @@ describe("cost estimate of hand-checked stacks", () => {
     const own = estimateOf([stack("qa-ops", resources, { allowed_account_ids: ["111111111111"] })]);
     expect(line(own, "CloudWatch dashboards")?.monthly.min).toBe(3);
     expect(line(own, "Log metric filters (error lines)")?.monthly.min).toBe(0);
+  });
+
+  test("the domain: a created hosted zone $0.50 a month, alias records and the public certificate free, a looked-up zone named in a note", () => {
+    const created = estimateOf([stack("qa-cluster", { aws_route53_zone: { Zone: { name: "example.com" } }, aws_route53_record: { A: { alias: { name: "x" } }, Aaaa: { alias: { name: "x" } }, Validation: { records: ["x"] } }, aws_acm_certificate: { Cert: {} } })]);
+    expect(line(created, "Route 53 hosted zones")).toMatchObject({ quantity: { min: "1 zone" }, monthly: { min: 0.5, max: 0.5 } });
+    expect(line(created, "Route 53 alias records to the ALB (queries free)")).toMatchObject({ quantity: { min: "2 records" }, monthly: { min: 0, max: 0 } });
+    expect(line(created, "ACM public certificate (free)")).toMatchObject({ quantity: { min: "1 certificate" }, monthly: { min: 0 } });
+    const looked: StackJson = { name: "qa-cluster", json: { provider: { aws: [{ region: "us-east-1" }] }, data: { aws_route53_zone: { Zone: { name: "example.com", private_zone: false } } }, resource: { aws_route53_record: { A: { alias: { name: "x" } } } } } };
+    const e = estimateOf([looked]);
+    expect(line(e, "Route 53 hosted zones")).toBeUndefined();
+    expect(e.notes).toContain("hosted zone example.com is the account's (looked up, not created): $0.50 a month, billed whether or not these stacks exist");
+    expect(e.total.min).toBe(0);
   });
 
   test("the AWS CDK default line: same tasks on x86 on demand, 2 NAT gateways with EIPs, one ALB", () => {

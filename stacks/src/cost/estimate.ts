@@ -250,7 +250,12 @@ export function estimate(env: EnvironmentInventory, table: PriceTable, all: read
     env.kmsKeys > 0 ? flat("KMS keys", `${env.kmsKeys} keys`, env.kmsKeys * p.kmsKeyMonth) : undefined,
     // Alarm messages stay far inside SNS's free deliveries (1,000 emails, 100,000 https a month).
     env.snsTopics > 0 ? flat("SNS alarm topic (deliveries in the free tier)", `${env.snsTopics} topic${env.snsTopics > 1 ? "s" : ""}`, 0) : undefined,
+    env.hostedZones > 0 ? flat("Route 53 hosted zones", `${env.hostedZones} zone${env.hostedZones > 1 ? "s" : ""}`, env.hostedZones * p.hostedZoneMonth) : undefined,
+    // Route 53 does not charge for alias queries to an ALB; the other queries of the domain are the validation record's, a few a month.
+    env.aliasRecords > 0 ? flat("Route 53 alias records to the ALB (queries free)", `${env.aliasRecords} record${env.aliasRecords > 1 ? "s" : ""}`, 0) : undefined,
+    env.certificates > 0 ? flat("ACM public certificate (free)", `${env.certificates} certificate${env.certificates > 1 ? "s" : ""}`, 0) : undefined,
   ];
   const kept = lines.filter((l): l is CostLine => l !== undefined);
-  return { environment: env.name, region: env.region, lines: kept, total: sum(kept), notes };
+  const zoneNotes = env.hostedZonesLookedUp.map((z) => `hosted zone ${z} is the account's (looked up, not created): $${p.hostedZoneMonth.toFixed(2)} a month, billed whether or not these stacks exist`);
+  return { environment: env.name, region: env.region, lines: kept, total: sum(kept), notes: [...notes, ...zoneNotes] };
 }

@@ -1,5 +1,5 @@
 import { activeHoursPerWeek, runsPerMonth } from "./schedule";
-import { asList, asRecord, follow, instances, resources, type Json, type Resource, type StackJson } from "./terraform-json";
+import { asList, asRecord, follow, instances, resources, totalInstances, type Json, type Resource, type StackJson } from "./terraform-json";
 
 export type Architecture = "X86_64" | "ARM64";
 
@@ -75,6 +75,14 @@ export interface EnvironmentInventory {
   /** Log metric filters: each writes one custom metric. */
   readonly logMetricFilters: number;
   readonly snsTopics: number;
+  /** Hosted zones the stacks create (a zone that is looked up is the account's, billed there). */
+  readonly hostedZones: number;
+  /** Hosted zones the stacks look up by name: the account's, named in a note. */
+  readonly hostedZonesLookedUp: readonly string[];
+  /** Alias records (to the ALB): their queries are free. */
+  readonly aliasRecords: number;
+  /** Public ACM certificates the stacks request: free. */
+  readonly certificates: number;
   /** What could not be read and was assumed instead. */
   readonly notes: readonly string[];
 }
@@ -206,6 +214,10 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
   let dashboards = 0;
   let logMetricFilters = 0;
   let snsTopics = 0;
+  let hostedZones = 0;
+  const hostedZonesLookedUp: string[] = [];
+  let aliasRecords = 0;
+  let certificates = 0;
   let region = "";
   const accounts = new Set<string>();
   let clusterDefault: CapacityStrategy | undefined;
@@ -306,11 +318,17 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
       const settings = asList<Json>(cluster.attrs.setting);
       if (settings.some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"))) insightsClusters += instances(cluster);
     }
-    ecrRepositories += resources(stack, "aws_ecr_repository").reduce((n, r) => n + instances(r), 0);
-    kmsKeys += resources(stack, "aws_kms_key").reduce((n, r) => n + instances(r), 0);
-    dashboards += resources(stack, "aws_cloudwatch_dashboard").reduce((n, r) => n + instances(r), 0);
-    logMetricFilters += resources(stack, "aws_cloudwatch_log_metric_filter").reduce((n, r) => n + instances(r), 0);
-    snsTopics += resources(stack, "aws_sns_topic").reduce((n, r) => n + instances(r), 0);
+    ecrRepositories += totalInstances(resources(stack, "aws_ecr_repository"));
+    kmsKeys += totalInstances(resources(stack, "aws_kms_key"));
+    dashboards += totalInstances(resources(stack, "aws_cloudwatch_dashboard"));
+    logMetricFilters += totalInstances(resources(stack, "aws_cloudwatch_log_metric_filter"));
+    snsTopics += totalInstances(resources(stack, "aws_sns_topic"));
+    hostedZones += totalInstances(resources(stack, "aws_route53_zone"));
+    for (const zone of resources(stack, "aws_route53_zone", "data")) {
+      if (typeof zone.attrs.name === "string") hostedZonesLookedUp.push(zone.attrs.name);
+    }
+    aliasRecords += totalInstances(resources(stack, "aws_route53_record").filter((r) => r.attrs.alias !== undefined));
+    certificates += totalInstances(resources(stack, "aws_acm_certificate"));
   }
 
   return {
@@ -332,6 +350,10 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     dashboards,
     logMetricFilters,
     snsTopics,
+    hostedZones,
+    hostedZonesLookedUp,
+    aliasRecords,
+    certificates,
     notes,
   };
 }

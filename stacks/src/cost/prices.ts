@@ -24,6 +24,7 @@ export interface RegionPrices {
   readonly dashboardMonth: number;
   /** Email deliveries past the free 1,000 a month, per 100,000. */
   readonly snsEmailPer100k: number;
+  readonly hostedZoneMonth: number;
   readonly cloudwatchFreeTier: { readonly logsGb: number; readonly metrics: number; readonly alarms: number; readonly dashboards: number };
 }
 

@@ -37,6 +37,11 @@ export function instances(resource: Resource): number {
   return typeof count === "number" ? count : 1;
 }
 
+/** How many instances the resource blocks create together. */
+export function totalInstances(list: readonly Resource[]): number {
+  return list.reduce((n, r) => n + instances(r), 0);
+}
+
 export function asRecord(value: unknown): Json | undefined {
   if (Array.isArray(value)) return asRecord(value[0]);
   return value !== null && typeof value === "object" ? (value as Json) : undefined;

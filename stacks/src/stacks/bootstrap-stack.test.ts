@@ -4,7 +4,8 @@ import { buildApp } from "../app";
 import { Testing } from "cdktf";
 import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
 import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
-import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
+import { deployDomainPolicy, deployDomainStatements } from "./bootstrap-domain-policy";
+import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployDomainOf, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
 
 const PROPS: BootstrapStackProps = {
   region: "us-east-1",
@@ -229,7 +230,7 @@ describe("bootstrapPropsFor", () => {
       githubOwner: BOOTSTRAP_DEFAULTS.repository.split("/")[0],
       githubRepo: BOOTSTRAP_DEFAULTS.repository.split("/")[1],
       stateBucketName: "bun-fargate-prod-tfstate",
-      environments: [{ name: "prod", region: "us-east-1", branch: "main", slack: false }],
+      environments: [{ name: "prod", region: "us-east-1", branch: "main", slack: false, domain: { domainName: "api.example.com", hostedZoneId: undefined, createsCertificate: true } }],
     });
     expect(() => new BootstrapStack(Testing.app(), "bootstrap", props)).not.toThrow();
   });
@@ -302,6 +303,10 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   aws_s3_bucket_lifecycle_configuration: ["s3:PutLifecycleConfiguration"],
   "data.aws_availability_zones": ["ec2:DescribeAvailabilityZones"],
   "data.aws_acm_certificate": ["acm:ListCertificates", "acm:DescribeCertificate"],
+  "data.aws_route53_zone": ["route53:ListHostedZones", "route53:GetHostedZone", "route53:ListTagsForResource"],
+  aws_route53_record: ["route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets"],
+  aws_acm_certificate: ["acm:RequestCertificate", "acm:AddTagsToCertificate", "acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate"],
+  aws_acm_certificate_validation: ["acm:DescribeCertificate"],
   "data.aws_region": [],
   "data.aws_iam_policy_document": [],
   "data.terraform_remote_state": ["s3:GetObject"],
@@ -337,7 +342,8 @@ describe("deploy role covers what the environment stacks create", () => {
 
   test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, env) => {
     const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b", slack: env.environment.notifications.slack !== undefined };
-    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props)].flatMap((d) => d.Statement.flatMap((s) => s.Action));
+    const domain = deployDomainPolicy(props, deployDomainOf(env.environment));
+    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props), ...(domain ? [domain] : [])].flatMap((d) => d.Statement.flatMap((s) => s.Action));
     const types = new Set<string>();
     for (const stack of [env.network, env.cluster, ...env.services, env.operations]) {
       const json = synth(stack);
@@ -348,5 +354,72 @@ describe("deploy role covers what the environment stacks create", () => {
     expect([...types].filter((t) => !(t in ACTIONS_BY_TYPE))).toEqual([]);
     const missing = [...types].flatMap((t) => (ACTIONS_BY_TYPE[t] ?? []).filter((a) => !granted(actions, a)).map((a) => `${t}: ${a}`));
     expect(missing).toEqual([]);
+  });
+});
+
+describe("deploy role: the domain (Route 53 and ACM)", () => {
+  const props = { partition: "aws", accountId: "333333333333", region: "us-east-1", project: "bunfg", environment: "prod", stateBucket: "b" };
+  const byZoneId = { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", createsCertificate: true };
+  const sid = (statements: ReturnType<typeof deployDomainStatements>, id: string) => statements.find((s) => s.Sid === id);
+
+  test("records only in the zone given by ID, only the domain and its validation names, only A, AAAA and CNAME", () => {
+    const s = deployDomainStatements(props, byZoneId);
+    expect(sid(s, "DomainRecords")).toEqual({
+      Sid: "DomainRecords",
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      Condition: {
+        "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com", "_*.api.example.com"] },
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"] },
+      },
+    });
+    expect(sid(s, "ReadDomainZone")?.Resource).toBe("arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ");
+    // With the zone's ID, no listing of every zone.
+    expect(sid(s, "FindZoneByName")).toBeUndefined();
+  });
+
+  test("certificates: requested only with the environment's tag, and only such certificates managed", () => {
+    const s = deployDomainStatements(props, byZoneId);
+    expect(sid(s, "RequestTaggedCertificate")).toMatchObject({ Action: ["acm:RequestCertificate"], Resource: "*", Condition: { StringEquals: { "aws:RequestTag/Environment": "prod" } } });
+    expect(sid(s, "ManageOwnCertificates")).toMatchObject({ Resource: "arn:aws:acm:us-east-1:333333333333:certificate/*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "prod" } } });
+    expect(s.flatMap((x) => x.Action).filter((a) => a.endsWith("*"))).toEqual([]);
+  });
+
+  test("a zone looked up by name: records in any zone (the ID is not known), still only the domain's names; zones may be listed", () => {
+    const s = deployDomainStatements(props, { ...byZoneId, hostedZoneId: undefined });
+    expect(sid(s, "DomainRecords")?.Resource).toBe("arn:aws:route53:::hostedzone/*");
+    expect(sid(s, "FindZoneByName")).toMatchObject({ Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" });
+  });
+
+  test("an existing certificate: no ACM actions, no CNAME, no validation names", () => {
+    const s = deployDomainStatements(props, { ...byZoneId, createsCertificate: false });
+    expect(s.flatMap((x) => x.Action).filter((a) => a.startsWith("acm:"))).toEqual([]);
+    expect(sid(s, "DomainRecords")?.Condition).toEqual({
+      "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com"] },
+      "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"] },
+    });
+  });
+
+  test("the domain policy passes the least-privilege check, its '*' lookups suppressed with their reason", () => {
+    const stack = new BootstrapStack(Testing.app(), "bootstrap", { ...PROPS, environments: [{ name: "prod", domain: { ...byZoneId, hostedZoneId: undefined } }] });
+    const findings: PolicyFinding[] = [];
+    applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: (f) => findings.push(f) });
+    Testing.synth(stack, true);
+    expect(findings.filter((f) => f.level !== "suppressed").map((f) => f.message)).toEqual([]);
+    const domain = findings.filter((f) => f.address === "aws_iam_role_policy.DeployPolicyProdDomain");
+    // RequestCertificate and the zone listing: the two statements on "*".
+    expect(domain.map((f) => f.ruleId)).toEqual(["BF-IAM-001", "BF-IAM-001"]);
+  });
+
+  test("from the shipped config: prod's role gets the domain policy, dev's none", () => {
+    const envs = loadConfig(defaultConfig).environments;
+    expect(deployDomainOf(envs.find((e) => e.name === "prod")!)).toEqual({ domainName: "api.example.com", hostedZoneId: undefined, createsCertificate: true });
+    expect(deployDomainOf(envs.find((e) => e.name === "dev")!)).toBeUndefined();
+    expect(deployDomainPolicy(props, undefined)).toBeUndefined();
+    const { json } = build({ accountId: "333333333333", environments: [{ name: "prod", domain: byZoneId }] });
+    const domain = resources(json, "aws_iam_role_policy").filter((p) => p.name === "domain");
+    expect(domain).toHaveLength(1);
+    expect(JSON.parse(String(domain[0]!.policy))).toEqual(deployDomainPolicy(props, byZoneId));
   });
 });

@@ -14,6 +14,7 @@ import type { ResolvedEnvironment } from "@bun-fargate/config";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { deployLookupPolicy, deployPolicies } from "./bootstrap-deploy-policy";
+import { deployDomainPolicy, DOMAIN_POLICY_NAME, type DeployDomain } from "./bootstrap-domain-policy";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -35,6 +36,12 @@ export interface BootstrapEnvironment {
   readonly branch?: string;
   /** Its alarms go to Slack through AWS Chatbot: the role may manage that channel configuration. @default false */
   readonly slack?: boolean;
+  /**
+   * Its domain's hosted zone and certificate (config `certificate` with a hosted zone): the role may
+   * write those records and manage that certificate (bootstrap-domain-policy.ts).
+   * @default - no Route 53 or ACM changes
+   */
+  readonly domain?: DeployDomain;
 }
 
 export interface BootstrapStackProps {
@@ -225,6 +232,11 @@ export class BootstrapStack extends TerraformStack {
       }
       const lookups = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Lookups`, { role: role.name, name: "lookups", policy: JSON.stringify(deployLookupPolicy(policyProps)) });
       suppressPolicy(lookups, "BF-IAM-001", "ecs:ListTasks, acm:ListCertificates, kms:CreateKey, kms:ListAliases and the Logs query-definition calls have no resource-level permissions; ListTasks is narrowed to the environment's cluster, CreateKey to keys tagged with the environment");
+      const domainPolicy = deployDomainPolicy(policyProps, env.domain);
+      if (domainPolicy) {
+        const domain = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Domain`, { role: role.name, name: DOMAIN_POLICY_NAME, policy: JSON.stringify(domainPolicy) });
+        suppressPolicy(domain, "BF-IAM-001", "route53:ListHostedZones (zone lookup by name) and acm:RequestCertificate have no resource-level permissions; the request is bound to the environment's tag");
+      }
       roles.set(env.name, role);
       setup[env.name] = { roleArn: role.arn, githubEnvironment, branch: env.branch ?? BOOTSTRAP_DEFAULTS.branch };
     }
@@ -279,6 +291,19 @@ export function bootstrapPropsFor(environments: readonly ResolvedEnvironment[], 
     githubOwner: owner,
     githubRepo: repo,
     stateBucketName: first.stateBucket,
-    environments: environments.map((e) => ({ name: e.name, region: e.region, branch: options.branch ?? BOOTSTRAP_DEFAULTS.branch, slack: e.notifications.enabled && e.notifications.slack !== undefined })),
+    environments: environments.map((e) => ({
+      name: e.name,
+      region: e.region,
+      branch: options.branch ?? BOOTSTRAP_DEFAULTS.branch,
+      slack: e.notifications.enabled && e.notifications.slack !== undefined,
+      domain: deployDomainOf(e),
+    })),
   };
+}
+
+/** What the deploy role of `env` needs for its domain; none without a hosted zone. */
+export function deployDomainOf(env: ResolvedEnvironment): DeployDomain | undefined {
+  const c = env.certificate;
+  if (!c?.hostedZone) return undefined;
+  return { domainName: c.domainName, hostedZoneId: "id" in c.hostedZone ? c.hostedZone.id : undefined, createsCertificate: c.certificateArn === undefined };
 }

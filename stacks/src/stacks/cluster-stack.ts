@@ -1,5 +1,5 @@
-import { AlarmTopic, FargateCluster, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
-import { alarmTopicName, albName, repositoryName } from "@bun-fargate/config";
+import { AlarmTopic, FargateCluster, PublicDomain, PublicLoadBalancer, ServiceRepository, type Network } from "@bun-fargate/constructs";
+import { alarmTopicName, albName, hstsHeader, repositoryName } from "@bun-fargate/config";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { pascalCase } from "../naming";
@@ -17,6 +17,8 @@ export interface ClusterStackProps extends PlatformStackProps {
 export class ClusterStack extends PlatformStack {
   public readonly cluster: FargateCluster;
   public readonly loadBalancer: PublicLoadBalancer;
+  /** The domain's records and certificate; only where the environment names a hosted zone. */
+  public readonly domain: PublicDomain | undefined;
   public readonly repositories: ReadonlyMap<string, ServiceRepository>;
   /** Where every alarm that should reach a person goes; none where `notifications.enabled` is false. */
   public readonly alarmTopic: AlarmTopic | undefined;
@@ -25,15 +27,22 @@ export class ClusterStack extends PlatformStack {
     super(scope, id, props);
     const env = props.environment;
     this.cluster = new FargateCluster(this, "Cluster", { name: `${env.project}-${env.name}`, containerInsights: env.containerInsights });
+    const cert = env.certificate;
+    this.domain = cert?.hostedZone
+      ? new PublicDomain(this, "Domain", { domainName: cert.domainName, hostedZone: cert.hostedZone, certificateArn: cert.certificateArn })
+      : undefined;
     this.loadBalancer = new PublicLoadBalancer(this, "LoadBalancer", {
       name: albName(env.project, env.name),
       vpc: props.network.vpc,
       subnets: props.network.publicSubnets,
       region: env.region,
-      certificate: env.certificate,
+      certificate: cert ? { domainName: cert.domainName, certificateArn: this.domain?.certificateArn ?? cert.certificateArn } : undefined,
+      hsts: cert ? hstsHeader(cert.hsts) : undefined,
+      dualStack: env.dualStack,
       deletionProtection: env.deletionProtection,
       accessLogs: env.albAccessLogs,
     });
+    this.domain?.aliasTo(this.loadBalancer);
     const repositories = new Map<string, ServiceRepository>();
     for (const svc of env.services) {
       // IDs come from the service name: renaming a service replaces its repository.

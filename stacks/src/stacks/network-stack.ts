@@ -16,6 +16,7 @@ export class NetworkStack extends PlatformStack {
       azCount: env.azCount,
       natStrategy: env.natStrategy,
       vpcEndpoints: env.vpcEndpoints,
+      dualStack: env.dualStack,
       flowLogs: env.flowLogs,
       flowLogRetentionDays: env.logRetentionDays,
     });

@@ -5,6 +5,7 @@ import { AWS_REGIONS } from "../regions";
 import { isTimeZone } from "../time-zones";
 import { QUOTAS } from "../quotas";
 import { DeploymentSchema } from "./deployment";
+import { CertificateSchema } from "./domain";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 import { NotificationsSchema } from "./operations";
 import { LOG_LEVELS, SERVICE_NAME, ServiceSettingsSchema } from "./service";
@@ -13,7 +14,6 @@ export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,11}$/;
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export const VPC_ENDPOINTS = ["ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm", "s3"] as const;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** S3 bucket naming rules (general purpose buckets), as AWS documents them. */
 export function bucketNameProblem(name: string): string | undefined {
@@ -80,21 +80,14 @@ export const EnvironmentSchema = strictObject(
     natStrategy: v.optional(oneOf(["none", "single", "per-az"])),
     /** VPC endpoints, so private tasks can pull images and write logs without NAT. @default [] */
     vpcEndpoints: v.optional(v.pipe(list(oneOf(VPC_ENDPOINTS), "a list of VPC endpoint names", 6), v.check(unique, "lists an endpoint twice"))),
-    /** HTTPS on the ALB with HTTP redirected. @default - plain HTTP only */
-    certificate: v.optional(
-      strictObject(
-        {
-          /** The domain the ALB serves, e.g. `api.example.com`; used for service URLs. */
-          domainName: text(DOMAIN, 'must be a lower-case domain name such as "api.example.com"', 253),
-          /**
-           * ARN of an ACM certificate in the environment's region.
-           * @default - the ISSUED certificate for `domainName` is looked up at plan time
-           */
-          certificateArn: v.optional(text(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in the environment's region (the ALB's region)", 2048)),
-        },
-        "an object { domainName, certificateArn? }",
-      ),
-    ),
+    /** HTTPS on the ALB with HTTP redirected; DNS records and a certificate where a hosted zone is given. @default - plain HTTP only */
+    certificate: v.optional(CertificateSchema),
+    /**
+     * IPv6 as well as IPv4 on the internet side: an Amazon-provided IPv6 range for the VPC, a /64 of it
+     * for each public subnet, a dual-stack ALB that admits `::/0`, and an AAAA record where a hosted
+     * zone is given. Tasks stay IPv4-only behind the ALB. @default false
+     */
+    dualStack: v.optional(bool()),
     /** CloudWatch Logs retention for service logs. @default 30 */
     logRetentionDays: v.optional(oneOf(LOG_RETENTION_DAYS)),
     /** VPC flow logs to CloudWatch Logs. @default false */

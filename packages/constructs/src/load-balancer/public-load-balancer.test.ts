@@ -52,11 +52,14 @@ describe("PublicLoadBalancer", () => {
       expect(tf.dataSources("aws_acm_certificate")).toHaveLength(0);
     });
 
-    test("the internet may reach port 80 over IPv4 and IPv6, nothing else", () => {
+    test("the internet may reach port 80 over IPv4, nothing else (no inert IPv6 rule on an IPv4 ALB)", () => {
       const ingress = tf.resources("aws_vpc_security_group_ingress_rule");
-      expect(ingress).toHaveLength(2);
+      expect(ingress).toHaveLength(1);
       for (const r of ingress) expect(r).toMatchObject({ security_group_id: tf.ref(lb.securityGroup, "id"), ip_protocol: "tcp", from_port: 80, to_port: 80 });
-      expect(ingress.map((r) => r.cidr_ipv4 ?? r.cidr_ipv6).sort()).toEqual(["0.0.0.0/0", "::/0"]);
+      expect(ingress.map((r) => r.cidr_ipv4 ?? r.cidr_ipv6).sort()).toEqual(["0.0.0.0/0"]);
+      expect(ingress.some((r) => "cidr_ipv6" in r)).toBe(false);
+      expect(tf.of(lb.loadBalancer).ip_address_type).toBe("ipv4");
+      expect(lb.dualStack).toBe(false);
       // Egress is added per service, to that service's tasks only.
       expect(tf.resources("aws_vpc_security_group_egress_rule")).toHaveLength(0);
       expect(tf.of(lb.securityGroup).egress ?? []).toEqual([]);
@@ -94,8 +97,9 @@ describe("PublicLoadBalancer", () => {
       expect(tf.of(lb.listener).protocol).toBe("HTTPS");
     });
 
-    test("opens 80 and 443 to the internet over IPv4 and IPv6, nothing else", () => {
-      const { tf } = alb({ certificate: { certificateArn: CERT_ARN, domainName: "api.example.com" } });
+    test("dualStack: opens 80 and 443 to the internet over IPv4 and IPv6, nothing else", () => {
+      const { tf, lb } = alb({ certificate: { certificateArn: CERT_ARN, domainName: "api.example.com" }, dualStack: true });
+      expect(tf.of(lb.loadBalancer).ip_address_type).toBe("dualstack");
       const ingress = tf.resources("aws_vpc_security_group_ingress_rule");
       expect(ingress.map((r) => `${r.from_port}-${r.to_port} ${r.cidr_ipv4 ?? r.cidr_ipv6}`).sort()).toEqual([
         "443-443 0.0.0.0/0",
@@ -107,6 +111,31 @@ describe("PublicLoadBalancer", () => {
         expect(r.ip_protocol).toBe("tcp");
         expect(r).not.toHaveProperty("referenced_security_group_id");
       }
+    });
+  });
+
+  describe("hsts", () => {
+    test("the HTTPS listener sends the header; the HTTP one only redirects", () => {
+      const { tf, lb } = alb({ certificate: { certificateArn: CERT_ARN, domainName: "api.example.com" }, hsts: "max-age=63072000; includeSubDomains; preload" });
+      expect(tf.of(lb.listener).routing_http_response_strict_transport_security_header_value).toBe("max-age=63072000; includeSubDomains; preload");
+      expect(tf.of(lb.httpListener)).not.toHaveProperty("routing_http_response_strict_transport_security_header_value");
+      expect(tf.of(lb.httpListener).default_action[0].type).toBe("redirect");
+    });
+
+    test("without hsts no header is set", () => {
+      const { tf, lb } = alb({ certificate: { certificateArn: CERT_ARN, domainName: "api.example.com" } });
+      expect(tf.of(lb.listener)).toHaveProperty("certificate_arn", CERT_ARN);
+      expect(tf.of(lb.listener)).not.toHaveProperty("routing_http_response_strict_transport_security_header_value");
+    });
+
+    test("fails when HSTS is asked of a plain HTTP ALB", () => {
+      expect(() => alb({ hsts: "max-age=300" })).toThrow('PublicLoadBalancer "t-alb": hsts "max-age=300" needs a certificate (browsers ignore HSTS over plain HTTP)');
+    });
+
+    test.each(["max-age=-1", "maxage=300", "max-age=300; preload; includeSubDomains", "max-age=300;includeSubDomains"])("fails when the header is malformed: %j", (hsts) => {
+      expect(() => alb({ certificate: { certificateArn: CERT_ARN, domainName: "api.example.com" }, hsts })).toThrow(
+        `PublicLoadBalancer "t-alb": hsts "${hsts}" must be "max-age=<seconds>", optionally followed by "; includeSubDomains" and "; preload"`,
+      );
     });
   });
 

@@ -26,11 +26,23 @@ export interface PublicLoadBalancerProps {
   /** Region, for access log delivery. */
   readonly region: string;
   /**
-   * Serve HTTPS with this certificate and redirect HTTP to it. Give an ARN, or a domain whose
-   * ISSUED ACM certificate is looked up.
+   * Serve HTTPS with this certificate and redirect HTTP to it. Give an ARN (an existing certificate,
+   * or `PublicDomain.certificateArn`), or a domain whose ISSUED ACM certificate is looked up.
    * @default - plain HTTP only (development)
    */
   readonly certificate?: { readonly certificateArn?: string; readonly domainName: string };
+  /**
+   * The Strict-Transport-Security value the HTTPS listener adds to every response, e.g.
+   * `max-age=31536000` (see `hstsHeader` in the config package). Only with a certificate.
+   * @default - no HSTS header
+   */
+  readonly hsts?: string;
+  /**
+   * IPv4 and IPv6 (`ip_address_type = "dualstack"`) with ingress from `::/0` as well; the subnets
+   * must have IPv6 ranges (Network `dualStack`).
+   * @default false - IPv4 only, and no IPv6 ingress rules
+   */
+  readonly dualStack?: boolean;
   /** Seconds an idle connection stays open. The app's keep-alive must be longer. @default 60 */
   readonly idleTimeoutSeconds?: number;
   /** @default false */
@@ -48,6 +60,8 @@ export class PublicLoadBalancer extends Construct {
   public readonly httpListener: LbListener;
   public readonly accessLogBucket: AccessLogBucket | undefined;
   public readonly https: boolean;
+  /** Whether the ALB answers on IPv6 too (and so whether an AAAA record may point at it). */
+  public readonly dualStack: boolean;
 
   constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
     super(scope, id);
@@ -62,6 +76,13 @@ export class PublicLoadBalancer extends Construct {
       throw new Error(`PublicLoadBalancer "${props.name}": needs subnets in at least 2 AZs, got ${props.subnets.length}`);
     }
     this.https = props.certificate !== undefined;
+    this.dualStack = props.dualStack ?? false;
+    if (props.hsts !== undefined && !this.https) {
+      throw new Error(`PublicLoadBalancer "${props.name}": hsts "${props.hsts}" needs a certificate (browsers ignore HSTS over plain HTTP)`);
+    }
+    if (props.hsts !== undefined && !Token.isUnresolved(props.hsts) && !/^max-age=\d+(; includeSubDomains)?(; preload)?$/.test(props.hsts)) {
+      throw new Error(`PublicLoadBalancer "${props.name}": hsts "${props.hsts}" must be "max-age=<seconds>", optionally followed by "; includeSubDomains" and "; preload"`);
+    }
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
       name: `${props.name}-alb`,
@@ -71,7 +92,9 @@ export class PublicLoadBalancer extends Construct {
     });
     const ports = this.https ? [80, 443] : [80];
     for (const port of ports) {
-      for (const [family, cidr] of [["V4", "0.0.0.0/0"], ["V6", "::/0"]] as const) {
+      // IPv6 rules only where the ALB has IPv6 addresses; on an IPv4-only ALB they admit nothing.
+      const families = this.dualStack ? ([["V4", "0.0.0.0/0"], ["V6", "::/0"]] as const) : ([["V4", "0.0.0.0/0"]] as const);
+      for (const [family, cidr] of families) {
         new VpcSecurityGroupIngressRule(this, `Ingress${port}${family}`, {
           securityGroupId: this.securityGroup.id,
           description: `HTTP${port === 443 ? "S" : ""} from the internet`,
@@ -90,6 +113,7 @@ export class PublicLoadBalancer extends Construct {
       name: props.name,
       loadBalancerType: "application",
       internal: false,
+      ipAddressType: this.dualStack ? "dualstack" : "ipv4",
       securityGroups: [this.securityGroup.id],
       subnets: props.subnets.map((s) => s.id),
       idleTimeout,
@@ -115,6 +139,7 @@ export class PublicLoadBalancer extends Construct {
         protocol: "HTTPS",
         sslPolicy: TLS_POLICY,
         certificateArn,
+        routingHttpResponseStrictTransportSecurityHeaderValue: props.hsts,
         defaultAction: [notFound],
       });
       this.httpListener = new LbListener(this, "HttpListener", {

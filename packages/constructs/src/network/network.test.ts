@@ -221,6 +221,35 @@ describe("Network", () => {
     expect(net.tasksNeedPublicIp).toBe(true);
   });
 
+  describe("dualStack", () => {
+    test("defaults: IPv4 only (no IPv6 range, subnet block or route)", () => {
+      const { tf, network: net } = network();
+      expect(net.dualStack).toBe(false);
+      expect(tf.of(net.vpc)).toHaveProperty("cidr_block", "10.0.0.0/16");
+      expect(tf.of(net.vpc)).not.toHaveProperty("assign_generated_ipv6_cidr_block");
+      for (const s of tf.resources("aws_subnet")) expect(s).not.toHaveProperty("ipv6_cidr_block");
+      expect(tf.resources("aws_route").filter((r) => r.destination_ipv6_cidr_block)).toHaveLength(0);
+    });
+
+    const { tf, network: net } = network({ dualStack: true, azCount: 3 });
+
+    test("the VPC gets an Amazon-provided IPv6 range; public subnet i its i-th /64", () => {
+      expect(tf.of(net.vpc)).toMatchObject({ cidr_block: "10.0.0.0/16", assign_generated_ipv6_cidr_block: true });
+      net.publicSubnets.forEach((s, i) => expect(tf.of(s).ipv6_cidr_block).toBe(`\${cidrsubnet(${tf.ref(net.vpc, "ipv6_cidr_block").slice(2, -1)}, 8, ${i})}`));
+    });
+
+    test("private subnets stay IPv4-only; nothing gets IPv6 addresses on launch", () => {
+      for (const s of net.privateSubnets) expect(tf.of(s)).not.toHaveProperty("ipv6_cidr_block");
+      for (const s of tf.resources("aws_subnet")) expect(s.assign_ipv6_address_on_creation ?? false).toBe(false);
+    });
+
+    test("the public route table sends ::/0 to the internet gateway", () => {
+      const v6 = tf.resources("aws_route").filter((r) => r.destination_ipv6_cidr_block);
+      expect(v6).toHaveLength(1);
+      expect(v6[0]).toMatchObject({ destination_ipv6_cidr_block: "::/0", gateway_id: tf.ref(tf.stack.node.findAll().find((c) => c.node.id === "InternetGateway") as never, "id") });
+    });
+  });
+
   describe("flowLogs", () => {
     const { tf, network: net } = network({ flowLogs: true });
 

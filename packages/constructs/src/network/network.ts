@@ -25,6 +25,12 @@ export interface NetworkProps {
   readonly natStrategy?: NatStrategy;
   /** VPC endpoints for private traffic to AWS services. @default [] */
   readonly vpcEndpoints?: readonly VpcEndpointName[];
+  /**
+   * IPv6 on the internet side: an Amazon-provided /56 for the VPC, a /64 of it for each public
+   * subnet and a `::/0` route to the internet gateway. Private subnets stay IPv4-only.
+   * @default false
+   */
+  readonly dualStack?: boolean;
   /** Record VPC flow logs to CloudWatch Logs. @default false */
   readonly flowLogs?: boolean;
   /** Retention of the flow log group. @default 90 */
@@ -40,12 +46,14 @@ export class Network extends Construct {
   public readonly natStrategy: NatStrategy;
   public readonly endpoints: VpcEndpoints | undefined;
   public readonly flowLogs: FlowLogs | undefined;
+  public readonly dualStack: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const azCount = props.azCount ?? 2;
     this.natStrategy = props.natStrategy ?? "single";
     const endpointNames = props.vpcEndpoints ?? [];
+    this.dualStack = props.dualStack ?? false;
     if (!Token.isUnresolved(props.cidrBlock)) {
       const cidr = parseCidr(props.cidrBlock);
       if (!cidr || cidr.prefix < 16 || cidr.prefix > 22) {
@@ -67,6 +75,7 @@ export class Network extends Construct {
       cidrBlock: props.cidrBlock,
       enableDnsHostnames: true,
       enableDnsSupport: true,
+      assignGeneratedIpv6CidrBlock: this.dualStack ? true : undefined,
       tags: { Name: `${props.name}-vpc` },
     });
     // The default security group allows all traffic between its members; nothing should use it.
@@ -75,6 +84,7 @@ export class Network extends Construct {
     const igw = new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id, tags: { Name: `${props.name}-igw` } });
     const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpc.id, tags: { Name: `${props.name}-public` } });
     new Route(this, "PublicDefaultRoute", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    if (this.dualStack) new Route(this, "PublicDefaultRouteV6", { routeTableId: publicRoutes.id, destinationIpv6CidrBlock: "::/0", gatewayId: igw.id });
 
     const privateRouteTables: RouteTable[] = [];
     for (let i = 0; i < azCount; i++) {
@@ -83,6 +93,8 @@ export class Network extends Construct {
         vpcId: this.vpc.id,
         availabilityZone: az,
         cidrBlock: subnetCidr(props.cidrBlock, 3, i),
+        // The i-th /64 of the VPC's /56 (the ALB needs IPv6 in every subnet it sits in to be dual-stack).
+        ipv6CidrBlock: this.dualStack ? Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i) : undefined,
         // Only the ALB and NAT live here; tasks get public IPs explicitly when they need one.
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.name}-public-${i}`, Tier: "public" },

@@ -174,6 +174,32 @@ describe("policy rules", () => {
       expect(only({ lb: { dropInvalidHeaderFields: false } }, "dev").map((f) => [f.ruleId, f.level])).toEqual([["BF-ALB-003", "warning"]]);
       expect(only({ lb: { dropInvalidHeaderFields: undefined } }, "staging").map((f) => [f.ruleId, f.level])).toEqual([["BF-ALB-003", "error"]]);
     });
+    test("BF-ALB-004 fires for a prod HTTPS listener without HSTS, naming it and the fix", () => {
+      const found = only({ https: { routingHttpResponseStrictTransportSecurityHeaderValue: undefined } });
+      expect(ids(found)).toEqual(["BF-ALB-004"]);
+      expect(found[0]?.message).toContain("aws_lb_listener.Https: sends no Strict-Transport-Security header");
+      expect(found[0]?.message).toContain("Fix: set routing_http_response_strict_transport_security_header_value");
+      expect(found[0]?.path).toBe("prod-api/Https");
+    });
+    test.each([
+      ["max-age=86400", 'Strict-Transport-Security "max-age=86400" keeps browsers on HTTPS for 86400 s, less than a year (31536000 s)'],
+      ["max-age=0", 'Strict-Transport-Security "max-age=0" keeps browsers on HTTPS for 0 s'],
+      ["includeSubDomains", 'Strict-Transport-Security "includeSubDomains" has no max-age'],
+    ])("BF-ALB-004 fires for HSTS %j", (value, detail) => {
+      const found = only({ https: { routingHttpResponseStrictTransportSecurityHeaderValue: value } });
+      expect(found.map((f) => [f.ruleId, f.level])).toEqual([["BF-ALB-004", "error"]]);
+      expect(found[0]?.message).toContain(detail);
+    });
+    test.each(["max-age=31536000", "max-age=63072000; includeSubDomains; preload", "includeSubDomains; max-age=31536000"])("BF-ALB-004 accepts %j", (value) => {
+      expect(only({ https: { routingHttpResponseStrictTransportSecurityHeaderValue: value } })).toEqual([]);
+    });
+    test("BF-ALB-004 is off in dev and staging (a one-day header there wears off by the next day)", () => {
+      expect(only({ https: { routingHttpResponseStrictTransportSecurityHeaderValue: undefined } }, "dev")).toEqual([]);
+      expect(only({ https: { routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=86400" } }, "staging")).toEqual([]);
+    });
+    test("BF-ALB-004 leaves HTTP listeners alone (HSTS over plain HTTP is ignored by browsers)", () => {
+      expect(only({ http: { routingHttpResponseStrictTransportSecurityHeaderValue: undefined } })).toEqual([]);
+    });
     test("network load balancers are not held to ALB rules", () => {
       expect(only({ lb: { loadBalancerType: "network", dropInvalidHeaderFields: undefined, enableDeletionProtection: false } })).toEqual([]);
     });

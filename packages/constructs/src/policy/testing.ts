@@ -93,6 +93,7 @@ export function compliantStack(scope: Construct, p: Patches = {}): Built {
     port: 443,
     protocol: "HTTPS",
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+    routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
     defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", statusCode: "404" } }],
     ...p.https,
   });

@@ -1,8 +1,8 @@
 import type { Server } from "bun";
 import { HEALTHCHECK_AGENT } from "../healthcheck";
-import type { Level, Logger } from "../log/logger";
+import type { Level, Logger } from "@bun-fargate/service-kit/log/logger";
 import { RequestContext, requestContext } from "../trace/context";
-import { traceIdFromHeaders } from "../trace/trace-id";
+import { traceIdFromHeaders } from "@bun-fargate/service-kit/trace/trace-id";
 import { decorate, problem } from "./respond";
 import type { Handler } from "./router";
 import { isValidHost, pathOf } from "./target";

@@ -7,7 +7,9 @@ export const TRACE_HEADER = "x-trace-id";
  * On every response: no MIME sniffing, no framing, no caching of API answers. The service returns
  * only JSON, which a browser never renders, so a Content-Security-Policy would govern nothing but
  * framing, which X-Frame-Options already denies; each header costs every response (see README).
- * HSTS belongs to the TLS terminator (the ALB listener), not to this plain-HTTP target.
+ * HSTS is set by the TLS terminator: the ALB's HTTPS listener adds Strict-Transport-Security to
+ * every response (the environment's `certificate.hsts`; one year in prod), so this plain-HTTP
+ * target does not send it.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",

@@ -1,4 +1,4 @@
-import type { LogSink } from "./sink";
+import type { LogSink } from "@bun-fargate/service-kit/log/sink";
 
 const COLORS: Record<string, string> = {
   trace: "\x1b[90m",

@@ -1,6 +1,6 @@
 import type { PolicyRule } from "../types";
 import type { ResourceView } from "../model/app-view";
-import { asList, asRecord, isTrue } from "../model/hcl";
+import { asList, asRecord, isExpression, isTrue } from "../model/hcl";
 import { EVERYWHERE, PROD_ONLY, applicationLoadBalancers } from "./common";
 
 export const albDeletionProtection: PolicyRule = {
@@ -56,6 +56,31 @@ export const dropInvalidHeaders: PolicyRule = {
   *check(ctx) {
     for (const lb of applicationLoadBalancers((t) => ctx.resources(t))) {
       if (!isTrue(lb.attrs.drop_invalid_header_fields)) yield { resource: lb, detail: "drop_invalid_header_fields is off" };
+    }
+  },
+};
+
+/** One year: what browsers' preload lists ask for and what a production HSTS header should hold. */
+export const HSTS_MIN_PROD_MAX_AGE_SECONDS = 31_536_000;
+
+export const httpsSendsHsts: PolicyRule = {
+  id: "BF-ALB-004",
+  title: "production HTTPS listeners tell browsers to keep to HTTPS (HSTS for a year or more)",
+  fix: 'set routing_http_response_strict_transport_security_header_value = "max-age=31536000" (or more) on the HTTPS listener (config: certificate.hsts; the prod tier\'s default is one year)',
+  severity: PROD_ONLY,
+  *check(ctx) {
+    for (const listener of [...ctx.resources("aws_lb_listener"), ...ctx.resources("aws_alb_listener")]) {
+      if (listener.attrs.protocol !== "HTTPS") continue;
+      const value = listener.attrs.routing_http_response_strict_transport_security_header_value;
+      if (value === undefined || value === null || value === "") {
+        yield { resource: listener, detail: "sends no Strict-Transport-Security header" };
+        continue;
+      }
+      // An expression is judged when it resolves; only a literal can be read here.
+      if (typeof value !== "string" || isExpression(value)) continue;
+      const age = /(?:^|;)\s*max-age=(\d+)\s*(?:;|$)/i.exec(value)?.[1];
+      if (age === undefined) yield { resource: listener, detail: `Strict-Transport-Security "${value}" has no max-age` };
+      else if (Number(age) < HSTS_MIN_PROD_MAX_AGE_SECONDS) yield { resource: listener, detail: `Strict-Transport-Security "${value}" keeps browsers on HTTPS for ${age} s, less than a year (${HSTS_MIN_PROD_MAX_AGE_SECONDS} s)` };
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { PolicyRule } from "../types";
-import { albDeletionProtection, dropInvalidHeaders, httpRedirects } from "./alb";
+import { albDeletionProtection, dropInvalidHeaders, httpRedirects, httpsSendsHsts } from "./alb";
 import { nonRootUser, noHostAccess, notPrivileged, readOnlyRoot, secretsByReference } from "./containers";
 import { bakedDeploys, circuitBreaker, deploymentAlarms, minimumTasks, noPublicIp } from "./ecs";
 import { leastPrivilege, taskRoleGrants } from "./iam";
@@ -20,6 +20,7 @@ export const RULES: readonly PolicyRule[] = [
   albDeletionProtection,
   httpRedirects,
   dropInvalidHeaders,
+  httpsSendsHsts,
   readOnlyRoot,
   nonRootUser,
   notPrivileged,
