@@ -1,5 +1,8 @@
 import type { EnvironmentConfig } from "./types";
 
+/** Why the nightly job's write is a statement: the s3 grant's `write` also allows deletes and multipart uploads, which it never makes. */
+const NIGHTLY_WRITE_REASON = "the job only puts its one report object; the s3 grant's write access would add DeleteObject and multipart actions";
+
 /**
  * The environments. Add one by adding an entry: its stacks (`<name>-network`, `<name>-cluster`,
  * `<name>-<service>`) appear at the next synth. Replace the account IDs with your own: deploys
@@ -29,7 +32,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
         environment: { NIGHTLY_BUCKET: "bun-fargate-dev-nightly" },
         permissions: [
           { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-dev-nightly", access: "read", prefix: "incoming/" },
-          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-dev-nightly", access: "write", prefix: "reports/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-dev-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
         ],
       },
     },
@@ -50,7 +53,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
         environment: { NIGHTLY_BUCKET: "bun-fargate-staging-nightly" },
         permissions: [
           { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-staging-nightly", access: "read", prefix: "incoming/" },
-          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-staging-nightly", access: "write", prefix: "reports/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-staging-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
         ],
       },
     },
@@ -91,7 +94,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
         environment: { NIGHTLY_BUCKET: "bun-fargate-prod-nightly" },
         permissions: [
           { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-prod-nightly", access: "read", prefix: "incoming/" },
-          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-prod-nightly", access: "write", prefix: "reports/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-prod-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
         ],
       },
     },

@@ -29,6 +29,8 @@ export const services: readonly ServiceConfig[] = [
     schedule: "cron(0 3 * * ? *)",
     // Defaults written out, as the place to change them: retries apply only to a run Scheduler could not start.
     scheduling: { timezone: "UTC", retries: 2, flexibleWindowMinutes: "off", maximumEventAgeSeconds: 3600 },
+    // On-demand only: a run that Spot takes back is a failed night, and one short task a day costs little.
+    spotShare: 0,
     environment: { NIGHTLY_INPUT_PREFIX: "incoming/", NIGHTLY_OUTPUT_PREFIX: "reports/" },
   },
 ];
