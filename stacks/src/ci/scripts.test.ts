@@ -27,6 +27,9 @@ maybe("push-images.sh", () => {
     writeFileSync(join(dir, "image.tar"), "");
     writeFileSync(join(dir, "image.json"), JSON.stringify({ service: "bun-api", revision: "abc1234", digest: D, platformDigests: [] }));
     repo.fake("skopeo", [{ match: "^copy " }]);
+    // One service's push; the loop over services is the same for each.
+    const target = deployTarget(loadConfig(), "dev");
+    writeFileSync(join(repo.root, "dev.json"), JSON.stringify({ ...target, services: target.services.filter((s) => s.name === "bun-api") }));
   });
   const push = () => repo.run("scripts/ci/push-images.sh", ["images", "dev.json", "release.json"], { GITHUB_RUN_ID: "42" });
   const pushed = { match: `imageDigest=${D} --query`, stdout: `${D}\n` };
@@ -159,17 +162,23 @@ maybe("destroy-environment.sh", () => {
     expect(repo.calls().map((c) => c.split(" ").slice(0, 4).join(" "))).toEqual([
       "pnpm exec cdktf destroy",
       "pnpm exec cdktf destroy",
+      "pnpm exec cdktf destroy",
+      // The first repository emptied holds one image, the second none.
       "aws ecr describe-repositories --repository-names",
       "aws ecr list-images --repository-name",
       "aws ecr batch-delete-image --repository-name",
+      "aws ecr list-images --repository-name",
+      "aws ecr describe-repositories --repository-names",
       "aws ecr list-images --repository-name",
       "pnpm exec cdktf destroy",
       "pnpm exec cdktf destroy",
     ]);
     const destroys = repo.calls().filter((c) => c.includes("destroy"));
     expect(destroys[0]).toContain("dev-operations --skip-synth --auto-approve --ignore-missing-stack-dependencies");
-    expect(destroys[1]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
-    expect(destroys.slice(2).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
+    // Services in reverse order of the config.
+    expect(destroys[1]).toContain("dev-nightly --skip-synth");
+    expect(destroys[2]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
+    expect(destroys.slice(3).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
   });
 
   test("refuses a protected environment before touching anything", () => {

@@ -118,7 +118,7 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
   });
 
   test("a worker has no load balancer: only its container check admits a task, and nothing drains", () => {
-    const config: PlatformConfig = { ...defaultConfig, environments: { dev: defaultConfig.environments.dev! }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
+    const config: PlatformConfig = { ...defaultConfig, environments: { dev: { ...defaultConfig.environments.dev!, services: {} } }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
     const [worker] = serviceSettings(synthesized(config));
     expect(worker?.settings).toMatchObject({ strategy: "ROLLING", healthyThreshold: 0, deregistrationDelaySeconds: 0, containerHealthCheckIntervalSeconds: 10, automaticRollback: true });
     expect(deployTime(worker!.settings).completeSeconds).toBe(45 + 10 + 0 + 2);

@@ -49,7 +49,7 @@ describe("ServiceStack", () => {
 describe("ServiceStack deployments", () => {
   const prodWith = (deployment: NonNullable<PlatformConfig["services"][number]["deployment"]>): PlatformConfig => ({
     ...defaultConfig,
-    services: [{ ...defaultConfig.services[0]!, deployment }],
+    services: defaultConfig.services.map((svc) => (svc.name === "bun-api" ? { ...svc, deployment } : svc)),
   });
   const prodFindings = (config: PlatformConfig) => {
     const findings: PolicyFinding[] = [];
