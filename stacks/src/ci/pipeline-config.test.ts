@@ -10,7 +10,10 @@ const withEtl: PlatformConfig = {
 
 describe("serviceBuilds", () => {
   test("defaults: one image per service, built from its folder's Dockerfile for its architecture", () => {
-    expect(serviceBuilds(loadConfig())).toEqual([{ name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" }]);
+    expect(serviceBuilds(loadConfig())).toEqual([
+      { name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" },
+      { name: "nightly", dockerfile: "services/nightly/Dockerfile", platforms: "linux/arm64" },
+    ]);
   });
 
   test("an environment on another architecture makes the one image multi-platform", () => {
@@ -44,6 +47,7 @@ describe("deployTarget", () => {
           healthCheckPath: "/readyz",
           deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
         },
+        { name: "nightly", kind: "scheduled", stack: "dev-nightly", repository: "bunfg/dev/nightly", family: "dev-nightly", schedule: "dev-nightly" },
       ],
       protected: false,
     });
