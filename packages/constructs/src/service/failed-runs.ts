@@ -51,8 +51,11 @@ export function failedRunPattern(clusterArn: string, family: string): Record<str
  * Why a log group rather than the rule's own `AWS/Events` `TriggeredRules` metric: the event is
  * kept where the person the alarm wakes can read it (task ARN, exit codes, `stoppedReason`), and the
  * metric exists with or without a target. The log group admits only this rule (resource policy on
- * its exact ARN with `aws:SourceArn`). CloudWatch Logs allows 10 resource policies per account and
- * region, one per scheduled service here.
+ * its exact ARN with `aws:SourceArn`). CloudWatch Logs allows 10 account-level resource policies
+ * per account and region (not adjustable), one per scheduled service here: the config refuses an
+ * eleventh scheduled service over the environments sharing an account and region
+ * (`logResourcePoliciesPerRegion` in packages/config/src/quotas.ts). The provider pinned here has no
+ * `resource_arn` for a log-group-scoped policy, which AWS would not count against the 10.
  */
 export class FailedRuns extends Construct {
   public readonly rule: CloudwatchEventRule;
