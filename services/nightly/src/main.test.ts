@@ -67,8 +67,8 @@ describe("nightly without S3", () => {
   }, 60_000);
   test("SIGTERM while an S3 call hangs: the call is aborted, the summary says stopped, exit 143", async () => {
     // A server that accepts connections and never answers: the job waits in ListObjectsV2.
-    const hanging = createServer(() => {}).listen(0, "127.0.0.1");
-    await new Promise((resolve) => hanging.once("listening", resolve));
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", () => resolve()));
     const port = (hanging.address() as { port: number }).port;
     try {
       const r = await runJob({ NIGHTLY_BUCKET: "nightly-hang", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` }, (p) => {
