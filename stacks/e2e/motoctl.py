@@ -19,6 +19,10 @@
       What moto holds for a service that ECS would shift traffic for: its load balancer block, the
       production and test listener rules it names (conditions, forward weights by target group
       name), and the infrastructure role with its inline policies.
+  motoctl.py <url> failed-runs <region> <rule> <log group> <resource policy> <metric filter> <alarm>
+      What moto holds for a scheduled task's failed-run chain: the EventBridge rule (pattern, state)
+      and its targets, the log group, the account's log resource policy of that name, the metric
+      filters on the log group and the alarm.
   motoctl.py <url> gaps <region>
       Asks a fresh moto, directly (not through the proxy), each call that README.md "Emulator
       gaps" lists, and reports for each whether moto still lacks it. A gap that moto has closed
@@ -129,6 +133,8 @@ def region_inventory(url, region):
             {"name": d["DashboardName"], "body": cw.get_dashboard(DashboardName=d["DashboardName"])["DashboardBody"]}
             for d in cw.list_dashboards().get("DashboardEntries", [])
         ],
+        "eventRules": [r["Name"] for r in client("events", url, region).list_rules().get("Rules", [])],
+        "logResourcePolicies": [p["policyName"] for p in logs.describe_resource_policies().get("resourcePolicies", [])],
     }
 
 
@@ -407,6 +413,33 @@ def gaps(url, region):
     return {"gaps": out}
 
 
+def failed_runs(url, region, rule, log_group, policy, metric_filter, alarm):
+    events = client("events", url, region)
+    logs = client("logs", url, region)
+    cw = client("cloudwatch", url, region)
+    rules = [r for r in events.list_rules(NamePrefix=rule).get("Rules", []) if r["Name"] == rule]
+    targets = events.list_targets_by_rule(Rule=rule).get("Targets", []) if rules else []
+    groups = [g for g in logs.describe_log_groups(logGroupNamePrefix=log_group).get("logGroups", []) if g["logGroupName"] == log_group]
+    policies = [p for p in logs.describe_resource_policies().get("resourcePolicies", []) if p["policyName"] == policy]
+    filters = [
+        {"name": f["filterName"], "pattern": f["filterPattern"], "metrics": f.get("metricTransformations", [])}
+        for f in logs.describe_metric_filters(logGroupName=log_group).get("metricFilters", [])
+    ] if groups else []
+    alarms = [
+        {"name": a["AlarmName"], "metricName": a.get("MetricName"), "namespace": a.get("Namespace"), "threshold": a.get("Threshold"), "actions": a.get("AlarmActions", [])}
+        for a in cw.describe_alarms(AlarmNames=[alarm]).get("MetricAlarms", [])
+    ]
+    return {
+        "rule": {"arn": rules[0]["Arn"], "state": rules[0].get("State"), "pattern": rules[0].get("EventPattern")} if rules else None,
+        "targets": [{"id": t["Id"], "arn": t["Arn"]} for t in targets],
+        "logGroup": {"arn": groups[0]["arn"], "retention": groups[0].get("retentionInDays")} if groups else None,
+        "resourcePolicy": policies[0]["policyDocument"] if policies else None,
+        "metricFilters": filters,
+        "metricFilterName": metric_filter,
+        "alarms": alarms,
+    }
+
+
 def main():
     url, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "inventory":
@@ -421,6 +454,8 @@ def main():
         out = disable_deletion_protection(url, *args)
     elif cmd == "traffic-shift":
         out = traffic_shift(url, *args)
+    elif cmd == "failed-runs":
+        out = failed_runs(url, *args)
     elif cmd == "gaps":
         out = gaps(url, *args)
     else:

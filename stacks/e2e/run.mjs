@@ -196,7 +196,7 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "sqsQueues"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "sqsQueues", "eventRules", "logResourcePolicies"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
@@ -269,6 +269,66 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
   if (queries.length) {
     const held = queryDefinitions.map((q) => q.name).sort();
     check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
+  }
+}
+
+/** JSON with object keys sorted: the provider may normalize a pattern's key order on the way. */
+const canonical = (v) => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+/**
+ * A scheduled task's failed runs must be noticed: the EventBridge rule, as moto holds it, has the
+ * stack's pattern (this family, this cluster, STOPPED with a non-zero exit code or never finished)
+ * and sends to the log group; the log group's resource policy admits only that rule; the metric
+ * filter counts its events into the metric the alarm watches.
+ */
+async function checkFailedRuns(tools, motoUrl, st, outputs) {
+  for (const rule of resourcesOf(st, "aws_cloudwatch_event_rule")) {
+    const [group] = resourcesOf(st, "aws_cloudwatch_log_group").filter((g) => String(g.name).startsWith("/aws/events/"));
+    const [policy] = resourcesOf(st, "aws_cloudwatch_log_resource_policy");
+    const [filter] = resourcesOf(st, "aws_cloudwatch_log_metric_filter").filter((f) => f.log_group_name?.includes(Object.keys(st.json.resource.aws_cloudwatch_log_group).find((k) => st.json.resource.aws_cloudwatch_log_group[k] === group)));
+    const alarm = resourcesOf(st, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === filter?.metric_transformation?.name);
+    if (!check(`${st.name}: the failed-run rule has its log group, resource policy, metric filter and alarm in the stack`, !!group && !!policy && !!filter && !!alarm)) continue;
+    const held = await motoctl(tools, motoUrl, "failed-runs", regionOf(st), rule.name, group.name, policy.policy_name, filter.name, alarm.alarm_name);
+    const family = st.name; // the task family is `<env>-<service>`, the stack's name
+    const want = JSON.parse(rule.event_pattern);
+    const got = held.rule?.pattern ? JSON.parse(held.rule.pattern) : null;
+    const clusterArn = got?.detail?.clusterArn?.[0];
+    check(
+      `${st.name}: rule ${rule.name} matches stopped runs of family ${family} in its cluster with a non-zero exit code, TaskFailedToStart or SpotInterruption`,
+      !!got &&
+        JSON.stringify(got.source) === '["aws.ecs"]' &&
+        JSON.stringify(got["detail-type"]) === '["ECS Task State Change"]' &&
+        JSON.stringify(got.detail.group) === JSON.stringify([`family:${family}`]) &&
+        JSON.stringify(got.detail.lastStatus) === '["STOPPED"]' &&
+        /^arn:aws:ecs:[a-z0-9-]+:\d{12}:cluster\/\S+$/.test(String(clusterArn)) &&
+        JSON.stringify(got.detail.$or) === JSON.stringify([{ containers: { exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart", "SpotInterruption"] }]) &&
+        canonical({ ...want, detail: { ...want.detail, clusterArn: null } }) === canonical({ ...got, detail: { ...got.detail, clusterArn: null } }),
+      held.rule ? held.rule.pattern : "not in the emulator",
+    );
+    check(`${st.name}: rule ${rule.name} is enabled`, held.rule?.state === "ENABLED", String(held.rule?.state));
+    check(`${st.name}: rule ${rule.name} sends to log group ${group.name} only`, held.targets.length === 1 && held.logGroup !== null && held.targets[0].arn.replace(/:\*$/, "") === held.logGroup.arn.replace(/:\*$/, ""), JSON.stringify(held.targets));
+    const doc = held.resourcePolicy ? JSON.parse(held.resourcePolicy) : { Statement: [] };
+    const statements = [doc.Statement].flat();
+    const sourceArns = statements.flatMap((x) => [x.Condition?.ArnEquals?.["aws:SourceArn"] ?? []].flat());
+    const resources = statements.flatMap((x) => [x.Resource].flat());
+    check(
+      `${st.name}: resource policy ${policy.policy_name} lets only that rule write only that log group`,
+      statements.length === 1 && sourceArns.length === 1 && sourceArns[0] === held.rule?.arn && resources.length === 1 && resources[0].replace(/:\*$/, "") === String(held.logGroup?.arn).replace(/:\*$/, "") && [statements[0].Action].flat().sort().join(",") === "logs:CreateLogStream,logs:PutLogEvents",
+      held.resourcePolicy ?? "not in the emulator",
+    );
+    const mf = held.metricFilters.find((f) => f.name === filter.name);
+    check(
+      `${st.name}: metric filter ${filter.name} counts the failed runs into ${filter.metric_transformation.namespace}/${filter.metric_transformation.name}`,
+      !!mf && mf.pattern === filter.pattern && mf.metrics.length === 1 && mf.metrics[0].metricName === filter.metric_transformation.name && mf.metrics[0].metricNamespace === filter.metric_transformation.namespace,
+      JSON.stringify(mf ?? held.metricFilters),
+    );
+    const a = held.alarms[0];
+    check(
+      `${st.name}: alarm ${alarm.alarm_name} fires on one failed run${alarm.alarm_actions ? " and notifies" : ""}`,
+      !!a && a.metricName === filter.metric_transformation.name && a.namespace === filter.metric_transformation.namespace && a.threshold === 1 && (!alarm.alarm_actions || a.actions.length === 1),
+      JSON.stringify(a ?? "not in the emulator"),
+    );
+    if (outputs.ScheduleName) check(`${st.name}: output ScheduleName is the schedule's name`, outputs.ScheduleName.value === resourcesOf(st, "aws_scheduler_schedule")[0]?.name, String(outputs.ScheduleName.value));
   }
 }
 
@@ -654,6 +714,7 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
   await checkQueues(tools, emu, st);
+  await checkFailedRuns(tools, motoUrl, st, outputs);
   return { st, row, ok: true };
 }
 

@@ -8,12 +8,12 @@ describe("buildApp", () => {
     const { app, environments } = buildApp({ profile: AWS_PROFILE });
     expect(environments.map((e) => e.environment.name)).toEqual(["dev", "staging", "prod"]);
     const ids = app.node.children.map((c) => c.node.id).sort();
-    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations", "staging-worker"]);
+    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-nightly", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-nightly", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 
   test("environments: synthesizes only the selected ones", () => {
     const { app } = buildApp({ profile: AWS_PROFILE, environments: ["staging"] });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network", "staging-operations", "staging-worker"]);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 
   test("config: a new service entry adds a stack to every environment", () => {

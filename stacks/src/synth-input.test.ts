@@ -125,6 +125,6 @@ describe("pnpm synth refuses bad input with a message", () => {
     const result = synth(withConfig(), config(() => undefined));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations", "staging-worker"]);
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-nightly", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-nightly", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 });

@@ -11,6 +11,8 @@ export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, 
 export { PlatformSchema } from "./schema/platform";
 export { ALARM_DEFAULTS, hasSubscribers, type ResolvedAlarms, type ResolvedNotifications } from "./operations";
 export { EMAIL, webhookProblem } from "./schema/operations";
+export { resolveScheduling, SCHEDULING_DEFAULTS, type ResolvedScheduling } from "./scheduling";
+export { SCHEDULING_RANGES } from "./schema/scheduling";
 export { QUOTAS, type QuotaDefinition, type ResolvedQuotas } from "./quotas";
 export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";

@@ -20,6 +20,7 @@ export * from "./service/log-error-alarm";
 export * from "./service/worker-service";
 export * from "./queue/job-queue";
 export * from "./service/scheduled-task";
+export * from "./service/failed-runs";
 export * from "./policy";
 export * from "./operations/alarm-topic";
 export * from "./operations/service-alarms";

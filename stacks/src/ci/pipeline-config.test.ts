@@ -13,6 +13,7 @@ describe("serviceBuilds", () => {
     expect(serviceBuilds(loadConfig())).toEqual([
       { name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" },
       { name: "worker", dockerfile: "services/worker/Dockerfile", platforms: "linux/arm64" },
+      { name: "nightly", dockerfile: "services/nightly/Dockerfile", platforms: "linux/arm64" },
     ]);
   });
 
@@ -57,6 +58,7 @@ describe("deployTarget", () => {
           healthCheckPath: "/readyz",
           deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
         },
+        { name: "nightly", kind: "scheduled", stack: "dev-nightly", repository: "bunfg/dev/nightly", family: "dev-nightly", schedule: "dev-nightly" },
       ],
       protected: false,
     });

@@ -171,11 +171,13 @@ maybe("destroy-environment.sh", () => {
     expect(repo.calls().filter((c) => c.startsWith("aws ecr batch-delete-image"))).toHaveLength(1);
     const destroys = repo.calls().filter((c) => c.includes("destroy"));
     expect(destroys[0]).toContain("dev-operations --skip-synth --auto-approve --ignore-missing-stack-dependencies");
-    expect(destroys[1]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
-    // The producer goes before the worker whose queue it sends to; images are deleted before the cluster goes.
-    expect(destroys[2]).toContain(`dev-worker --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/worker@sha256:${"0".repeat(64)}`);
+    // Services in reverse deploy order: nightly, then the producer before the worker whose queue it sends to.
+    expect(destroys[1]).toContain("dev-nightly --skip-synth");
+    expect(destroys[2]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
+    // Images are deleted before the cluster goes.
+    expect(destroys[3]).toContain(`dev-worker --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/worker@sha256:${"0".repeat(64)}`);
     expect(repo.calls().findIndex((c) => c.startsWith("aws ecr batch-delete-image"))).toBeLessThan(repo.calls().findIndex((c) => c.includes("dev-cluster")));
-    expect(destroys.slice(3).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
+    expect(destroys.slice(4).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
   });
 
   test("refuses a protected environment before touching anything", () => {

@@ -15,7 +15,8 @@ const ecsServices = (stacks: SynthesizedStack[]) => stacks.flatMap((s) => resour
 describe("prod", () => {
   test("runs at least 2 tasks over at least 2 AZs", () => {
     const prod = env("prod");
-    for (const svc of prod.services) {
+    // Services; a scheduled task runs one task per run and has none.
+    for (const svc of prod.services.filter((s) => resources(s, "aws_ecs_service").length > 0)) {
       const target = resources(svc, "aws_appautoscaling_target")[0]!;
       expect(target.min_capacity).toBeGreaterThanOrEqual(2);
       const service = resources(svc, "aws_ecs_service")[0]!;
@@ -73,11 +74,17 @@ describe("dev", () => {
 });
 
 describe("every environment", () => {
-  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, and a worker's nothing", (name) => {
+  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, and a worker's or a scheduled task's nothing", (name) => {
     const e = env(name);
     const albSg = Object.keys(e.cluster.resource.aws_security_group!).find((k) => k.includes("LoadBalancer"))!;
     for (const svc of e.services) {
       const ingress = resources(svc, "aws_vpc_security_group_ingress_rule");
+      // A scheduled task serves nothing: no ingress rule at all.
+      if (resources(svc, "aws_scheduler_schedule").length > 0) {
+        expect(ingress).toEqual([]);
+        expect(resources(svc, "aws_security_group").length).toBe(1);
+        continue;
+      }
       // A web service is reached through the ALB; a worker only reaches out (to SQS), so it admits nothing.
       const web = resources(svc, "aws_lb_target_group").length > 0;
       expect({ web, ingress: ingress.length > 0 }).toEqual({ web, ingress: web });

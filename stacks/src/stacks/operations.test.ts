@@ -13,7 +13,7 @@ const withWorkers: PlatformConfig = {
   services: [
     ...defaultConfig.services,
     { name: "mailer", kind: "worker", source: "services/mailer", minTasks: 1, maxTasks: 3 },
-    { name: "nightly", kind: "scheduled", source: "services/etl", schedule: "cron(0 3 * * ? *)" },
+    // and the shipped scheduled task, nightly.
   ],
 };
 
@@ -115,13 +115,16 @@ describe("service alarms (service stacks)", () => {
     expect(dev).toMatchObject({ threshold: 1, comparison_operator: "LessThanThreshold", treat_missing_data: "notBreaching" });
   });
 
-  test("a worker gets task, saturation and log-error alarms on its existing error metric; a scheduled task none", () => {
+  test("a worker gets task, saturation and log-error alarms on its existing error metric; a scheduled task only its failed-run alarm", () => {
     const mailer = stackOf("prod", "mailer");
     const names = Object.keys(alarmsOf(mailer)).filter((n) => n.includes("-alert-")).sort();
     expect(names).toEqual(["prod-mailer-alert-log-errors", "prod-mailer-alert-saturated", "prod-mailer-alert-tasks-below-minimum"]);
     expect(resources(mailer, "aws_cloudwatch_log_metric_filter").map((f) => f.name)).toEqual(["prod-mailer-errors"]);
     expect(alarmsOf(mailer)["prod-mailer-alert-log-errors"]).toMatchObject({ metric_name: "prod-mailer-errors", threshold: 5, evaluation_periods: 3 });
-    expect(Object.keys(alarmsOf(stackOf("prod", "nightly"))).filter((n) => n.includes("-alert-"))).toEqual([]);
+    const nightly = alarmsOf(stackOf("prod", "nightly"));
+    expect(Object.keys(nightly).filter((n) => n.includes("-alert-"))).toEqual(["prod-nightly-alert-failed-run"]);
+    expect(nightly["prod-nightly-alert-failed-run"]).toMatchObject({ metric_name: "prod-nightly-failed-runs", threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
+    expect(resources(stackOf("prod", "nightly"), "aws_cloudwatch_log_metric_filter").map((f) => f.name)).toEqual(["prod-nightly-failed-runs"]);
   });
 
   test("every alarm that notifies has its section in the runbook", () => {
@@ -130,7 +133,7 @@ describe("service alarms (service stacks)", () => {
     const whats = new Set(
       environments.flatMap((e) => e.services.flatMap((s) => Object.keys(alarmsOf(synth(s))).filter((n) => n.includes("-alert-")).map((n) => n.split("-alert-")[1]))),
     );
-    expect(whats.size).toBe(8);
+    expect(whats.size).toBe(9);
     expect([...whats].filter((w) => !sections.has(w))).toEqual([]);
   });
 

@@ -51,7 +51,7 @@ describe("ServiceStack", () => {
 describe("ServiceStack deployments", () => {
   const prodWith = (deployment: NonNullable<PlatformConfig["services"][number]["deployment"]>): PlatformConfig => ({
     ...defaultConfig,
-    services: [{ ...defaultConfig.services[0]!, deployment }, ...defaultConfig.services.slice(1)],
+    services: defaultConfig.services.map((svc) => (svc.name === "bun-api" ? { ...svc, deployment } : svc)),
   });
   const prodFindings = (config: PlatformConfig) => {
     const findings: PolicyFinding[] = [];

@@ -33,7 +33,7 @@ export class ServiceStack extends PlatformStack {
   public readonly image: TerraformVariable;
   public readonly appVersion: TerraformVariable;
   public readonly workload: WebService | WorkerService | ScheduledTask;
-  /** Alarms that notify the environment's topic; none for scheduled tasks or without notifications. */
+  /** Alarms that notify the environment's topic; none without notifications, and for a scheduled task only its failed-run alarm (on the workload). */
   public readonly alarms: ServiceAlarms | undefined;
   private readonly cluster: ClusterStack;
 
@@ -134,7 +134,16 @@ export class ServiceStack extends PlatformStack {
         new TerraformOutput(this, "DeadLetterQueueUrl", { value: worker.queue.deadLetterQueue.url });
       }
     } else {
-      const task = new ScheduledTask(this, "Scheduled", { ...common, schedule: svc.schedule! });
+      const task = new ScheduledTask(this, "Scheduled", {
+        ...common,
+        schedule: svc.schedule!,
+        timezone: svc.scheduling.timezone,
+        maximumRetryAttempts: svc.scheduling.retries,
+        flexibleWindowMinutes: svc.scheduling.flexibleWindowMinutes,
+        maximumEventAgeSeconds: svc.scheduling.maximumEventAgeSeconds,
+      });
+      // A failed night reaches the same people as a web service's trouble.
+      this.notify(task.failedRuns.alarm);
       this.workload = task;
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }

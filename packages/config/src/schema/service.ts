@@ -12,6 +12,7 @@ import { secretFinding } from "../secrets";
 import { CPU_TARGET_RANGE, REQUEST_TARGET_RANGE } from "../capacity";
 import { DeploymentSchema } from "./deployment";
 import { PermissionsSchema } from "./permissions";
+import { SchedulingSchema } from "./scheduling";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 import { MIN_REASON_LENGTH } from "./reason";
 import { QueueSchema, SendsSchema } from "./queue";
@@ -204,8 +205,13 @@ export const serviceSettingsEntries = {
   logLevel: v.optional(oneOf(LOG_LEVELS)),
   /** Turn on ECS Exec (shell access through SSM). @default - the environment's `enableExec` */
   enableExec: v.optional(bool()),
-  /** Schedule of a `scheduled` service (`cron(...)` or `rate(...)`, UTC). @default - none; required for `scheduled` */
+  /** Schedule of a `scheduled` service (`cron(...)` or `rate(...)`, in `scheduling.timezone`). @default - none; required for `scheduled` */
   schedule: v.optional(scheduleSchema),
+  /**
+   * How EventBridge Scheduler starts a `scheduled` service's runs (time zone, retries, flexible
+   * window); merged key by key over the service's own. @default - each field's own default (schema/scheduling.ts)
+   */
+  scheduling: v.optional(SchedulingSchema),
   /** Routing of a `web` service. @default - none; required for `web` */
   routing: v.optional(RoutingSchema),
   /**
