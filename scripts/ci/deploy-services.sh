@@ -20,8 +20,9 @@ if [[ -n "$unknown" ]]; then
   echo "::error::$release names services that $target does not deploy: $unknown" >&2
   exit 1
 fi
-# In the target's order (deployOrder: each service after the services it calls), not the release's
-# alphabetical keys: a caller's stack reads its callees' outputs.
+# In the target's order (deployOrder: each service after the services it calls and the workers it
+# sends to), not the release's alphabetical keys: a caller's stack reads its callees' outputs, and a
+# worker's stack comes before the stacks of the services that send to its queue.
 for service in $(jq -r --slurpfile release "$release" '.services[].name | select(. as $n | $release[0] | has($n))' "$target"); do
   entry() { jq -r --arg s "$service" ".[\$s].$1" "$release"; }
   image=$(entry image)

@@ -5,13 +5,17 @@
 // destroy side by side, BF_E2E_PARALLEL at a time, default 4); then `cdktf deploy` / `cdktf destroy` of
 // one stack, the way a user runs it. Tools come from `pnpm e2e:setup` (see README.md).
 //
-// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time; BF_E2E_REQUIRE=1  missing tools fail
-// instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE  tool cache directory.
+// Options (env): BF_E2E_ENVS=dev,prod  which environments; BF_E2E_PARALLEL=4  stacks at a time (per environment);
+// BF_E2E_ENV_PARALLEL  lanes at a time (the gap probe, each environment, the cdktf user path; default all, 1 = one after
+// another); BF_E2E_REQUIRE=1  missing tools fail instead of skipping; BF_E2E_KEEP=1  keep the work directory; BF_E2E_CACHE
+// tool cache directory.
 // Closes with "N passed, N failed[, N skipped]" (read by scripts/test-all.mjs).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { format } from "node:util";
 import { startEmulator } from "./emulator.mjs";
 
 const HERE = import.meta.dirname;
@@ -29,6 +33,15 @@ const CDKTF_STACK = process.env.BF_E2E_CDKTF_STACK ?? `${ENVS[0]}-network`;
 const results = []; // { name, ok, detail }
 const rows = []; // table rows
 let skipped = 0;
+
+// Lanes (the gap probe, each environment, the cdktf user path) run side by side, each against an
+// emulator of its own: every line a lane prints starts with its name, e.g. "[prod]".
+const lane = new AsyncLocalStorage();
+const print = console.log;
+console.log = (...args) => {
+  const name = lane.getStore();
+  print(name ? format(...args).replace(/^(?=.)/gm, `[${name}] `) : format(...args));
+};
 
 function check(name, ok, detail = "") {
   results.push({ name, ok, detail });
@@ -166,6 +179,9 @@ function tfEnv(tools) {
     AWS_SECRET_ACCESS_KEY: "e2e",
     AWS_SESSION_TOKEN: "",
     AWS_EC2_METADATA_DISABLED: "true",
+    // Most of a command's CPU here is Terraform and the provider starting (the provider's schema):
+    // fewer garbage collections cut it by about a third, for about a fifth more memory (README).
+    GOGC: process.env.GOGC ?? "400",
   };
 }
 
@@ -180,7 +196,7 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "namespaces"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "sqsQueues", "eventRules", "logResourcePolicies", "namespaces"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
@@ -228,7 +244,9 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
     check(`${stack.name}: the alarm topic's subscriptions are the configured ones`, JSON.stringify(held) === JSON.stringify(want), `emulator: ${held.join(", ")}`);
     check(`${stack.name}: the alarm topic's KMS key is in the emulator`, region.kmsKeys.length === resourcesOf(stack, "aws_kms_key").length, `${region.kmsKeys.length} key(s)`);
   }
-  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions)) {
+  // Alarms whose action is a scaling policy (a worker's wake from zero) tell no person: checkQueues checks them.
+  const scaling = (a) => a.alarm_actions.every((x) => String(x).includes("aws_appautoscaling_policy."));
+  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions && !scaling(x))) {
     const held = region.alarms.find((x) => x.name === a.alarm_name);
     const topics = held ? [...new Set([...held.actions, ...held.okActions])] : [];
     check(
@@ -251,6 +269,66 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
   if (queries.length) {
     const held = queryDefinitions.map((q) => q.name).sort();
     check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
+  }
+}
+
+/** JSON with object keys sorted: the provider may normalize a pattern's key order on the way. */
+const canonical = (v) => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+/**
+ * A scheduled task's failed runs must be noticed: the EventBridge rule, as moto holds it, has the
+ * stack's pattern (this family, this cluster, STOPPED with a non-zero exit code or never finished)
+ * and sends to the log group; the log group's resource policy admits only that rule; the metric
+ * filter counts its events into the metric the alarm watches.
+ */
+async function checkFailedRuns(tools, motoUrl, st, outputs) {
+  for (const rule of resourcesOf(st, "aws_cloudwatch_event_rule")) {
+    const [group] = resourcesOf(st, "aws_cloudwatch_log_group").filter((g) => String(g.name).startsWith("/aws/events/"));
+    const [policy] = resourcesOf(st, "aws_cloudwatch_log_resource_policy");
+    const [filter] = resourcesOf(st, "aws_cloudwatch_log_metric_filter").filter((f) => f.log_group_name?.includes(Object.keys(st.json.resource.aws_cloudwatch_log_group).find((k) => st.json.resource.aws_cloudwatch_log_group[k] === group)));
+    const alarm = resourcesOf(st, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === filter?.metric_transformation?.name);
+    if (!check(`${st.name}: the failed-run rule has its log group, resource policy, metric filter and alarm in the stack`, !!group && !!policy && !!filter && !!alarm)) continue;
+    const held = await motoctl(tools, motoUrl, "failed-runs", regionOf(st), rule.name, group.name, policy.policy_name, filter.name, alarm.alarm_name);
+    const family = st.name; // the task family is `<env>-<service>`, the stack's name
+    const want = JSON.parse(rule.event_pattern);
+    const got = held.rule?.pattern ? JSON.parse(held.rule.pattern) : null;
+    const clusterArn = got?.detail?.clusterArn?.[0];
+    check(
+      `${st.name}: rule ${rule.name} matches stopped runs of family ${family} in its cluster with a non-zero exit code, TaskFailedToStart or SpotInterruption`,
+      !!got &&
+        JSON.stringify(got.source) === '["aws.ecs"]' &&
+        JSON.stringify(got["detail-type"]) === '["ECS Task State Change"]' &&
+        JSON.stringify(got.detail.group) === JSON.stringify([`family:${family}`]) &&
+        JSON.stringify(got.detail.lastStatus) === '["STOPPED"]' &&
+        /^arn:aws:ecs:[a-z0-9-]+:\d{12}:cluster\/\S+$/.test(String(clusterArn)) &&
+        JSON.stringify(got.detail.$or) === JSON.stringify([{ containers: { exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart", "SpotInterruption"] }]) &&
+        canonical({ ...want, detail: { ...want.detail, clusterArn: null } }) === canonical({ ...got, detail: { ...got.detail, clusterArn: null } }),
+      held.rule ? held.rule.pattern : "not in the emulator",
+    );
+    check(`${st.name}: rule ${rule.name} is enabled`, held.rule?.state === "ENABLED", String(held.rule?.state));
+    check(`${st.name}: rule ${rule.name} sends to log group ${group.name} only`, held.targets.length === 1 && held.logGroup !== null && held.targets[0].arn.replace(/:\*$/, "") === held.logGroup.arn.replace(/:\*$/, ""), JSON.stringify(held.targets));
+    const doc = held.resourcePolicy ? JSON.parse(held.resourcePolicy) : { Statement: [] };
+    const statements = [doc.Statement].flat();
+    const sourceArns = statements.flatMap((x) => [x.Condition?.ArnEquals?.["aws:SourceArn"] ?? []].flat());
+    const resources = statements.flatMap((x) => [x.Resource].flat());
+    check(
+      `${st.name}: resource policy ${policy.policy_name} lets only that rule write only that log group`,
+      statements.length === 1 && sourceArns.length === 1 && sourceArns[0] === held.rule?.arn && resources.length === 1 && resources[0].replace(/:\*$/, "") === String(held.logGroup?.arn).replace(/:\*$/, "") && [statements[0].Action].flat().sort().join(",") === "logs:CreateLogStream,logs:PutLogEvents",
+      held.resourcePolicy ?? "not in the emulator",
+    );
+    const mf = held.metricFilters.find((f) => f.name === filter.name);
+    check(
+      `${st.name}: metric filter ${filter.name} counts the failed runs into ${filter.metric_transformation.namespace}/${filter.metric_transformation.name}`,
+      !!mf && mf.pattern === filter.pattern && mf.metrics.length === 1 && mf.metrics[0].metricName === filter.metric_transformation.name && mf.metrics[0].metricNamespace === filter.metric_transformation.namespace,
+      JSON.stringify(mf ?? held.metricFilters),
+    );
+    const a = held.alarms[0];
+    check(
+      `${st.name}: alarm ${alarm.alarm_name} fires on one failed run${alarm.alarm_actions ? " and notifies" : ""}`,
+      !!a && a.metricName === filter.metric_transformation.name && a.namespace === filter.metric_transformation.namespace && a.threshold === 1 && (!alarm.alarm_actions || a.actions.length === 1),
+      JSON.stringify(a ?? "not in the emulator"),
+    );
+    if (outputs.ScheduleName) check(`${st.name}: output ScheduleName is the schedule's name`, outputs.ScheduleName.value === resourcesOf(st, "aws_scheduler_schedule")[0]?.name, String(outputs.ScheduleName.value));
   }
 }
 
@@ -432,33 +510,35 @@ async function main() {
   rmSync(WORK, { recursive: true, force: true });
   const logs = join(WORK, "logs");
   mkdirSync(logs, { recursive: true });
-  const emu = await startEmulator({ motoServer: tools.motoServer, botocoreData: botocoreData(tools), logFile: join(logs, "moto.log") });
+  const emulators = []; // one per lane (runAll)
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(sig, () => {
-      emu.stop();
+      for (const emu of emulators) emu.stop();
       process.exit(130);
     });
   }
-  console.log(`e2e: the stacks use ${emu.url} (moto behind it, a fresh one per environment); logs in ${logs}`);
+  console.log(`e2e: every environment (and the cdktf user path) runs against an emulator of its own, a proxy with a fresh moto behind it; logs in ${logs}`);
   try {
-    await runAll(tools, emu, logs);
+    await runAll(tools, emulators, logs);
   } finally {
-    await emu.stopMoto();
-    emu.stop();
+    await Promise.all(emulators.map((emu) => emu.stopMoto()));
+    for (const emu of emulators) emu.stop();
   }
-  console.log(`\nemulator gaps filled by the harness (README.md "Emulator gaps"): ${emu.gapCalls.size ? "" : "none called"}`);
-  for (const [op, n] of emu.gapCalls) console.log(`  ${op}: ${n} call(s)`);
+  const gapCalls = new Map();
+  for (const emu of emulators) for (const [op, n] of emu.gapCalls) gapCalls.set(op, (gapCalls.get(op) ?? 0) + n);
+  console.log(`\nemulator gaps filled by the harness (README.md "Emulator gaps"): ${gapCalls.size ? "" : "none called"}`);
+  for (const [op, n] of gapCalls) console.log(`  ${op}: ${n} call(s)`);
   if (process.env.BF_E2E_KEEP !== "1") {
     for (const d of readdirSync(WORK)) if (d !== "logs") rmSync(join(WORK, d), { recursive: true, force: true });
   }
   finish();
 }
 
-async function synth(url, outdir, logs) {
+async function synth(url, outdir, logs, envName) {
   // What `pnpm synth` runs (scripts/synth.mjs), into a directory of our own so that the
-  // repository's cdktf.out is left alone.
-  const env = { BF_PROFILE: "emulator", BF_AWS_ENDPOINT: url, BF_ENVIRONMENTS: ENVS.join(",") };
-  return sh(process.execPath, [join(ROOT, "scripts", "synth.mjs"), "--out", outdir], { cwd: ROOT, env, log: join(logs, "synth.log") });
+  // repository's cdktf.out is left alone; one environment, against its own emulator's URL.
+  const env = { BF_PROFILE: "emulator", BF_AWS_ENDPOINT: url, BF_ENVIRONMENTS: envName };
+  return sh(process.execPath, [join(ROOT, "scripts", "synth.mjs"), "--out", outdir], { cwd: ROOT, env, log: join(logs, `synth-${envName}.log`) });
 }
 
 /**
@@ -504,19 +584,48 @@ async function freshEmulator(tools, emu, stacks, label) {
   return motoUrl;
 }
 
-async function runAll(tools, emu, logs) {
-  const env = { ...tfEnv(tools), ...emu.httpProxyEnv };
-  mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
-  const outdir = join(WORK, "out");
-  const s = await synth(emu.url, outdir, logs);
-  if (!check("synth with BF_PROFILE=emulator", s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) return;
-  const stacks = readManifest(outdir);
-  const regions = regionsOf(stacks);
-  await probeGaps(tools, emu, regions[0]);
-
+/**
+ * The lanes: the gap probe, each environment, the cdktf user path, BF_E2E_ENV_PARALLEL at a time
+ * (default all). Each has an emulator of its own (a proxy and a fresh moto behind it), so each
+ * environment still starts from an empty moto and is checked for leftovers on its own. The stacks
+ * of an environment are synthesized against its proxy's URL, one environment at a time.
+ */
+async function runAll(tools, emulators, logs) {
+  mkdirSync(tfEnv(tools).TF_PLUGIN_CACHE_DIR, { recursive: true });
+  const emulator = async (label) => {
+    const emu = await startEmulator({ motoServer: tools.motoServer, botocoreData: botocoreData(tools), logFile: join(logs, `moto-${label}.log`) });
+    emulators.push(emu);
+    return emu;
+  };
+  const envs = [];
   for (const envName of ENVS) {
+    const emu = await emulator(envName);
+    const outdir = join(WORK, envName, "out");
+    mkdirSync(dirname(outdir), { recursive: true });
+    const s = await synth(emu.url, outdir, logs, envName);
+    if (!check(`${envName}: synth with BF_PROFILE=emulator (stacks use ${emu.url})`, s.code === 0 && existsSync(join(outdir, "manifest.json")), s.code ? tail(s.out) : `${s.seconds.toFixed(1)}s`)) continue;
+    envs.push({ envName, emu, stacks: readManifest(outdir) });
+  }
+  if (!envs.length) return;
+  const stacks = envs.flatMap((e) => e.stacks);
+  const regions = regionsOf(stacks);
+  const lanes = [
+    ["gaps", async () => probeGaps(tools, await emulator("gaps"), regions[0])],
+    ...envs.map((e) => [e.envName, () => runEnv(tools, e, logs, regions)]),
+    ["cdktf", async () => cdktfUserPath(tools, await emulator("cdktf"), logs, stacks, regions)],
+  ];
+  const limit = Number(process.env.BF_E2E_ENV_PARALLEL ?? lanes.length);
+  await inParallel(lanes, ([name, run]) =>
+    lane.run(name, () => run().catch((err) => check(`${name}: e2e harness`, false, err.stack ?? String(err)))),
+  limit);
+}
+
+/** One environment against its own emulator: apply level by level, check, re-plan, destroy, inventory. */
+async function runEnv(tools, { envName, emu, stacks }, logs, regions) {
+  const env = { ...tfEnv(tools), ...emu.httpProxyEnv };
+  {
     const order = envOrder(stacks, envName);
-    if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) continue;
+    if (!check(`${envName}: has stacks`, order.length > 0, order.map((x) => x.name).join(" -> "))) return;
     const levels = levelsOf(order);
     console.log(`\n== ${envName}: ${levels.map((l) => l.map((x) => x.name).join(" + ")).join(" -> ")}`);
     const motoUrl = await freshEmulator(tools, emu, order, envName);
@@ -541,6 +650,8 @@ async function runAll(tools, emu, logs) {
         if (!d.ok) failed.add(d.st.name);
       }
     }
+    // Second plans once the whole environment has applied, side by side.
+    await inParallel(applied.filter((a) => a.ok), (a) => replanStack(ctx, a));
     // Destroy in reverse level order, whatever happened above: a stack goes once every stack that
     // depends on it has gone.
     for (const level of [...levels].reverse()) {
@@ -550,8 +661,6 @@ async function runAll(tools, emu, logs) {
     const left = leftovers(await motoctl(tools, motoUrl, "inventory", ...regions), emu.queryDefinitions());
     check(`${envName}: nothing of ours left in the emulator after destroy`, left.length === 0, left.join("; "));
   }
-
-  await cdktfUserPath(tools, emu, logs, stacks, regions);
 }
 
 /** Stacks grouped by depth: a stack's level is one more than the deepest of its dependencies. */
@@ -563,9 +672,9 @@ function levelsOf(order) {
   return levels;
 }
 
-/** Runs `fn` over `items`, at most BF_E2E_PARALLEL (default 4) at a time; results in input order. */
-async function inParallel(items, fn) {
-  const limit = Math.max(1, Number(process.env.BF_E2E_PARALLEL ?? 4));
+/** Runs `fn` over `items`, at most `limit` (default BF_E2E_PARALLEL, 4) at a time; results in input order. */
+async function inParallel(items, fn, limit = Number(process.env.BF_E2E_PARALLEL ?? 4)) {
+  limit = Math.max(1, limit || 1);
   const results = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -587,7 +696,56 @@ function serialInit(run) {
   return result;
 }
 
-/** init, apply, checks and a second plan of one stack; `row` is set once an apply was attempted. */
+/**
+ * A worker's queue as configured: each aws_sqs_queue is in the emulator with its visibility timeout,
+ * retention and SQS-managed encryption; the redrive policy points at the dead-letter queue with the
+ * configured receive count; the dead-letter queue admits redrives from its source only; the
+ * scaling policies (backlog, CPU, memory, and the wake-from-zero step policy where minTasks is 0)
+ * and the queue alarms exist. Read through the harness's proxy (moto keeps no RedriveAllowPolicy).
+ */
+async function checkQueues(tools, emu, st) {
+  const queues = resourcesOf(st, "aws_sqs_queue");
+  if (!queues.length) return;
+  const region = regionOf(st);
+  const inv = (await motoctl(tools, emu.url, "inventory", region)).regions[0];
+  const held = new Map(inv.sqsQueues.map((q) => [q.name, q]));
+  for (const q of queues) {
+    const a = held.get(q.name)?.attributes;
+    if (!check(`${st.name}: queue ${q.name} is in the emulator`, !!a, [...held.keys()].join(", "))) continue;
+    const want = { MessageRetentionPeriod: String(q.message_retention_seconds), SqsManagedSseEnabled: "true", ...(q.visibility_timeout_seconds ? { VisibilityTimeout: String(q.visibility_timeout_seconds) } : {}) };
+    const got = Object.fromEntries(Object.keys(want).map((k) => [k, a[k]]));
+    check(`${st.name}: queue ${q.name} has retention, visibility timeout and SQS-managed encryption as configured`, JSON.stringify(got) === JSON.stringify(want), `emulator: ${JSON.stringify(got)}; want ${JSON.stringify(want)}`);
+  }
+  for (const r of resourcesOf(st, "aws_sqs_queue_redrive_policy")) {
+    const want = JSON.parse(r.redrive_policy);
+    const source = queues.find((q) => !q.name.endsWith("-dlq"));
+    const dlq = queues.find((q) => q.name.endsWith("-dlq"));
+    const got = JSON.parse(held.get(source?.name)?.attributes?.RedrivePolicy ?? "{}");
+    check(
+      `${st.name}: ${source?.name} redrives to ${dlq?.name} after ${want.maxReceiveCount} receives`,
+      !!dlq && got.maxReceiveCount === want.maxReceiveCount && String(got.deadLetterTargetArn).endsWith(`:${dlq.name}`),
+      `emulator: ${JSON.stringify(got)}`,
+    );
+    const allow = JSON.parse(held.get(dlq?.name)?.attributes?.RedriveAllowPolicy ?? "{}");
+    check(
+      `${st.name}: ${dlq?.name} admits redrives from ${source?.name} only`,
+      allow.redrivePermission === "byQueue" && allow.sourceQueueArns?.length === 1 && String(allow.sourceQueueArns[0]).endsWith(`:${source?.name}`),
+      `emulator: ${JSON.stringify(allow)}`,
+    );
+  }
+  const policies = resourcesOf(st, "aws_appautoscaling_policy");
+  const heldPolicies = inv.scalingPolicies.map((p) => `${p.type}:${p.name.replace(/^.*-/, "")}`).sort();
+  const wantPolicies = policies.map((p) => `${p.policy_type}:${String(p.name).replace(/^.*-/, "")}`).sort();
+  check(`${st.name}: scaling policies ${wantPolicies.join(", ")} are in the emulator`, wantPolicies.every((p) => heldPolicies.includes(p)) && wantPolicies.some((p) => p.endsWith(":backlog")), `emulator: ${heldPolicies.join(", ")}`);
+  const alarms = new Map(inv.alarms.map((x) => [x.name, x]));
+  for (const al of resourcesOf(st, "aws_cloudwatch_metric_alarm").filter((x) => /-(dead-letters|oldest-message|queue-wake)$/.test(x.alarm_name))) {
+    const a = alarms.get(al.alarm_name);
+    const actions = al.alarm_name.endsWith("-queue-wake") ? "the wake policy" : "the alarm topic";
+    check(`${st.name}: alarm ${al.alarm_name} exists and acts on ${actions}`, !!a && a.actions.length === 1 && (al.alarm_name.endsWith("-queue-wake") ? a.actions[0].includes(":scalingPolicy:") : a.actions[0].includes(":sns:") || a.actions[0].includes(":alarms")), a ? JSON.stringify(a.actions) : "missing");
+  }
+}
+
+/** init, apply and checks of one stack (its second plan: replanStack); `row` is set once an apply was attempted. */
 async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   const problems = profileProblems(st, emu.url);
   if (!check(`${st.name}: emulator profile (provider endpoints + local backend)`, problems.length === 0, problems.join("; "))) return { st, ok: false };
@@ -609,12 +767,23 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
   await checkServiceConnect(tools, motoUrl, st, emu.url);
+  await checkQueues(tools, emu, st);
+  await checkFailedRuns(tools, motoUrl, st, outputs);
+  return { st, row, ok: true };
+}
+
+/**
+ * The second plan of an applied stack (must be empty). It runs once the whole environment has
+ * applied, side by side with the other stacks' (so the next level's apply does not wait for it),
+ * and so also shows a stack that a later stack's resources would change.
+ */
+async function replanStack({ tools, env, logs }, { st, row }) {
+  const log = join(logs, `${st.name}.log`);
   const plan = await sh(tools.terraform, ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...varsFor(st)], { cwd: st.dir, env, log });
   const summary = (strip(plan.out).match(/Plan: .*$/m) ?? ["no changes"])[0];
   row.replan = plan.code === 0 ? "0" : plan.code === 2 ? summary.replace(/^Plan: /, "") : "error";
   const changes = plan.code === 2 ? strip(plan.out).split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l) || /^\s+[~+-] /.test(l)).slice(0, 40).join("\n") : "";
   check(`${st.name}: second plan has no changes`, plan.code === 0, plan.code === 2 ? `${summary}\n${changes}` : plan.code ? tail(plan.out) : "");
-  return { st, row, ok: true };
 }
 
 async function destroyStack({ tools, env, logs, motoUrl }, { st, row }) {
@@ -625,7 +794,10 @@ async function destroyStack({ tools, env, logs, motoUrl }, { st, row }) {
     const res = await motoctl(tools, motoUrl, "disable-deletion-protection", regionOf(st), lb.name);
     if (res.found) console.log(`   ${st.name}: deletion protection of ${lb.name} lifted before destroy`);
   }
-  const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", ...varsFor(st)], { cwd: st.dir, env, log });
+  // -refresh=false: the second plan has just read every resource back and found the state right, so
+  // destroy plans from the state apply wrote instead of reading everything again (the inventory
+  // after destroy is the proof that nothing is left; the cdktf user path destroys with a refresh).
+  const d = await sh(tools.terraform, ["destroy", "-input=false", "-auto-approve", "-no-color", "-refresh=false", ...varsFor(st)], { cwd: st.dir, env, log });
   row.destroy = d.code === 0 ? `ok ${d.seconds.toFixed(1)}s` : "FAILED";
   check(`${st.name}: terraform destroy`, d.code === 0, d.code ? tail(d.out) : `${d.seconds.toFixed(1)}s`);
 }
@@ -639,10 +811,13 @@ async function cdktfUserPath(tools, emu, logs, stacks, regions) {
   const cdktf = join(STACKS, "node_modules", ".bin", "cdktf");
   // cdktf synthesizes into <dir>/out; the local state then lands in <dir> (../../../ of the stack).
   const outdir = join(WORK, "cdktf", "out");
-  mkdirSync(dirname(outdir), { recursive: true });
+  mkdirSync(join(WORK, "cdktf", "plugin-cache"), { recursive: true });
   const env = {
     ...tfEnv(tools),
     ...emu.httpProxyEnv,
+    // A plugin cache of its own: cdktf runs `terraform init` itself, outside the harness's one-at-a-time
+    // inits, while the environments run theirs (the cache holds links into the mirror; nothing is copied).
+    TF_PLUGIN_CACHE_DIR: join(WORK, "cdktf", "plugin-cache"),
     TERRAFORM_BINARY_NAME: tools.terraform,
     CHECKPOINT_DISABLE: "1",
     CI: "1",
@@ -676,7 +851,9 @@ async function cdktfUserPath(tools, emu, logs, stacks, regions) {
 function printTable() {
   if (!rows.length) return;
   const head = ["stack", "resources", "apply s", "2nd plan changes", "destroy"];
-  const data = rows.map((r) => [r.stack, String(r.resources), String(r.apply), String(r.replan), String(r.destroy)]);
+  // Lanes finish in any order: rows by environment (as BF_E2E_ENVS lists them), the cdktf user path last.
+  const rank = (r) => (r.stack.endsWith("(cdktf)") ? ENVS.length : ENVS.indexOf(r.stack.split("-")[0]));
+  const data = [...rows].sort((a, b) => rank(a) - rank(b)).map((r) => [r.stack, String(r.resources), String(r.apply), String(r.replan), String(r.destroy)]);
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join("  ");
   console.log(`\n${line(head)}\n${w.map((n) => "-".repeat(n)).join("  ")}`);

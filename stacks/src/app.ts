@@ -58,11 +58,13 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     const base = { environment, profile };
     const network = new NetworkStack(app, stackName(environment.name, "network"), base);
     const cluster = new ClusterStack(app, stackName(environment.name, "cluster"), { ...base, network: network.network });
-    // Callees first: a caller's stack takes its callees' stacks (their security groups).
+    // Callees and workers first: a caller's stack takes its callees' stacks (their security groups),
+    // a producer's stack references its worker's queue.
     const built = new Map<string, ServiceStack>();
     for (const service of deployOrder(environment.services)) {
       const callees = service.calls.map((name) => built.get(name)!);
-      built.set(service.name, new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster, callees }));
+      const sendsTo = service.sends.map((name) => built.get(name)!);
+      built.set(service.name, new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster, callees, sendsTo }));
     }
     // Config order everywhere else (outputs, dashboards), as before.
     const services = environment.services.map((service) => built.get(service.name)!);

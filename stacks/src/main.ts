@@ -6,9 +6,15 @@ import { dirname, join } from "node:path";
 import type { PlatformConfig } from "@bun-fargate/config";
 import type { PolicyFinding } from "@bun-fargate/constructs";
 import { skipCreationStacks } from "./creation-stacks";
+import { installFastResolve } from "./fast-resolve";
+import { cacheConstructPaths } from "./construct-tree";
 
 // Before any construct exists: cdktf would record a stack trace for every token (see creation-stacks.ts).
 skipCreationStacks();
+// Before anything is resolved: cdktf's resolve without its per-value bookkeeping (see fast-resolve.ts).
+installFastResolve();
+// A construct's path computed once, stacks walked without a promise per construct (see construct-tree.ts).
+cacheConstructPaths();
 
 /** The repository root: source folders and BF_CONFIG paths are relative to it. Synth runs from there, or below it. */
 function repositoryRoot(): string {

@@ -28,9 +28,19 @@ export function serviceConnectUrl(callee: Pick<ResolvedService, "name" | "contai
   return `http://${callee.name}:${callee.containerPort}`;
 }
 
-/** What a service depends on at deploy time: the services it calls. (One place to add other edges.) */
-export function deployDependencies(svc: Pick<ResolvedService, "calls">): readonly string[] {
-  return svc.calls;
+/** A service as deployOrder sees it: its name and its deploy-time edges (`calls`, `sends`). */
+export interface DeployNode {
+  readonly name: string;
+  readonly calls?: readonly string[];
+  readonly sends?: readonly string[];
+}
+
+/**
+ * What a service depends on at deploy time: the services it calls (their security groups) and the
+ * workers it sends to (their queues). (One place to add other edges.)
+ */
+export function deployDependencies(svc: Omit<DeployNode, "name">): readonly string[] {
+  return [...(svc.calls ?? []), ...(svc.sends ?? [])];
 }
 
 /**
@@ -38,7 +48,7 @@ export function deployDependencies(svc: Pick<ResolvedService, "calls">): readonl
  * Throws on a cycle, naming it; validation refuses cycles first, so this only throws for a
  * caller that skipped loadConfig.
  */
-export function deployOrder<T extends Pick<ResolvedService, "name" | "calls">>(services: readonly T[]): T[] {
+export function deployOrder<T extends DeployNode>(services: readonly T[]): T[] {
   const byName = new Map(services.map((s) => [s.name, s]));
   const done = new Set<string>();
   const order: T[] = [];
@@ -47,7 +57,7 @@ export function deployOrder<T extends Pick<ResolvedService, "name" | "calls">>(s
     if (path.includes(svc.name)) throw new Error(`calls form a cycle: ${[...path.slice(path.indexOf(svc.name)), svc.name].join(" -> ")}; no deploy order exists`);
     for (const dep of deployDependencies(svc)) {
       const next = byName.get(dep);
-      if (next) visit(next, [...path, svc.name]);
+      if (next && next !== svc) visit(next, [...path, svc.name]);
     }
     done.add(svc.name);
     order.push(svc);

@@ -11,12 +11,14 @@ export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, 
 export { PlatformSchema } from "./schema/platform";
 export { ALARM_DEFAULTS, hasSubscribers, type ResolvedAlarms, type ResolvedNotifications } from "./operations";
 export { EMAIL, webhookProblem } from "./schema/operations";
+export { resolveScheduling, SCHEDULING_DEFAULTS, type ResolvedScheduling } from "./scheduling";
+export { SCHEDULING_RANGES } from "./schema/scheduling";
 export { QUOTAS, type QuotaDefinition, type ResolvedQuotas } from "./quotas";
 export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";
 export { patternCovers, shadows } from "./routes";
 export { albUsage } from "./validate-environment";
-export { CALLABLE_KINDS, callUrlVariable, deployDependencies, deployOrder, serviceConnectUrl } from "./calls";
+export { CALLABLE_KINDS, callUrlVariable, deployDependencies, deployOrder, serviceConnectUrl, type DeployNode } from "./calls";
 export { HSTS_DEFAULT_MAX_AGE_SECONDS, hstsHeader, resolveCertificate, zoneHolds, type HostedZoneRef, type ResolvedCertificate, type ResolvedHsts } from "./domain";
 export { HSTS_MAX_AGE_SECONDS, HSTS_PRELOAD_MIN_AGE_SECONDS, HOSTED_ZONE_ID } from "./schema/domain";
 export { PLATFORM_TASK_DEFINITION_BYTES, taskDefinitionBytes } from "./task-definition-size";
@@ -41,3 +43,4 @@ export {
   type ResolvedDeployment,
 } from "./deployment";
 export { DeploymentSchema } from "./schema/deployment";
+export { MIN_OLDEST_MESSAGE_ALARM_SECONDS, QUEUE_DEFAULTS, QUEUE_RANGES, queueVariables, resolveQueue, sendCycle, validateQueues, type ResolvedQueue } from "./queue";

@@ -8,6 +8,7 @@ import type { Lifecycle } from "./lifecycle";
 import type { Logger } from "@bun-fargate/service-kit/log/logger";
 import { healthRoutes } from "./routes/health";
 import { infoRoutes } from "./routes/info";
+import { jobRoutes, type JobQueue } from "./routes/jobs";
 import { NoteStore, noteRoutes } from "./routes/notes";
 import { orderRoutes, type OrderRoutesOptions } from "./routes/orders";
 import { RequestContext, requestContext } from "./trace/context";
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly notes?: NoteStore;
   /** Where GET /v1/orders/:id reads from. @default - no ORDERS_URL: those requests answer 503 */
   readonly orders?: OrderRoutesOptions;
+  /** Where POST /v1/jobs enqueues. @default - none: POST /v1/jobs answers 503 */
+  readonly jobs?: JobQueue;
 }
 
 export interface App {
@@ -57,6 +60,7 @@ export function createApp(options: AppOptions): App {
     ...infoRoutes({ service: config.serviceName, version: config.appVersion, environment: config.environment }),
     ...noteRoutes(options.notes ?? new NoteStore()),
     ...orderRoutes(options.orders ?? { url: undefined }),
+    ...jobRoutes(options.jobs),
   };
   const compiled = compileRoutes(table);
   const instrumentOptions = { logger, healthRoutes: new Set([LIVENESS_PATH, READINESS_PATH]) };

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { isIP } from "node:net";
 import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 
@@ -24,14 +24,19 @@ export interface Config {
   readonly drainTimeoutMs: number;
   /** ORDERS_URL: the orders service, set by the platform where bun-api `calls` it. @default - unset (GET /v1/orders/:id answers 503) */
   readonly ordersUrl?: string;
+  /** WORKER_QUEUE_URL: the worker's queue, injected by the platform on a service that `sends` to it. @default - unset: POST /v1/jobs answers 503 */
+  readonly workerQueueUrl: string | undefined;
 }
 
 /** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
-export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", ordersUrl: "ORDERS_URL" } as const;
+export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", ordersUrl: "ORDERS_URL", workerQueueUrl: producerQueueUrlVariable("worker") } as const;
 
 /** A callee's URL: scheme, host and optional port, as Service Connect's `http://orders:8080`. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?\/?$/;
 const ORIGIN_ALLOWED = "an http:// or https:// origin such as http://orders:8080 (no path, query or credentials)";
+
+/** An SQS queue URL (AWS's, or an emulator's on http://host:port). */
+const QUEUE_URL = /^https?:\/\/[^\s/]+\/\d{1,12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 
 /** Every interface: what a container needs, since the ALB reaches the task on its ENI address. */
 export const DEFAULT_HOST = "0.0.0.0";
@@ -88,7 +93,11 @@ export function loadConfig(env: Env): Config {
     `an integer from 0 to ${maxDrain} (milliseconds): with ${SERVICE_ENV.drainDelayMs}=${drainDelayMs}, shutdown must end ${EXIT_MARGIN_MS} ms before ECS sends SIGKILL at ${KILL_AFTER_MS} ms`,
   );
   const ordersUrl = env[SERVICE_ENV.ordersUrl] === undefined ? {} : { ordersUrl: matching(env, SERVICE_ENV.ordersUrl, "", ORIGIN, ORIGIN_ALLOWED) };
-  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs, ...ordersUrl };
+  const workerQueueUrl = env[SERVICE_ENV.workerQueueUrl];
+  if (workerQueueUrl !== undefined && !QUEUE_URL.test(workerQueueUrl)) {
+    throw new ConfigError(SERVICE_ENV.workerQueueUrl, workerQueueUrl, "an SQS queue URL, https://sqs.<region>.amazonaws.com/<account>/<queue name>");
+  }
+  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs, workerQueueUrl, ...ordersUrl };
 }
 
 /** Where the health check client connects: HOST (loopback when it is a wildcard) and PORT, which must be a real port. */

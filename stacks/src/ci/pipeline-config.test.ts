@@ -12,6 +12,8 @@ describe("serviceBuilds", () => {
   test("defaults: one image per service, built from its folder's Dockerfile for its architecture", () => {
     expect(serviceBuilds(loadConfig())).toEqual([
       { name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" },
+      { name: "worker", dockerfile: "services/worker/Dockerfile", platforms: "linux/arm64" },
+      { name: "nightly", dockerfile: "services/nightly/Dockerfile", platforms: "linux/arm64" },
       { name: "orders", dockerfile: "services/orders/Dockerfile", platforms: "linux/arm64" },
     ]);
   });
@@ -36,7 +38,7 @@ describe("deployTarget", () => {
       cluster: "bunfg-dev",
       infraStacks: ["dev-network", "dev-cluster"],
       operationsStacks: ["dev-operations"],
-      // Deploy order: orders first, as bun-api calls it.
+      // Deploy order: orders and the worker before bun-api, which calls the one and sends to the other.
       services: [
         {
           name: "orders",
@@ -45,6 +47,15 @@ describe("deployTarget", () => {
           repository: "bunfg/dev/orders",
           ecsService: "orders",
           family: "dev-orders",
+          deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
+        },
+        {
+          name: "worker",
+          kind: "worker",
+          stack: "dev-worker",
+          repository: "bunfg/dev/worker",
+          ecsService: "worker",
+          family: "dev-worker",
           deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
         },
         {
@@ -57,6 +68,7 @@ describe("deployTarget", () => {
           healthCheckPath: "/readyz",
           deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
         },
+        { name: "nightly", kind: "scheduled", stack: "dev-nightly", repository: "bunfg/dev/nightly", family: "dev-nightly", schedule: "dev-nightly" },
       ],
       protected: false,
     });

@@ -84,8 +84,9 @@ export function deployTarget(config: LoadedConfig, environment: string): DeployT
     cluster: `${config.project}-${env.name}`,
     infraStacks: [stackName(env.name, "network"), stackName(env.name, "cluster")],
     operationsStacks: [stackName(env.name, "operations")],
-    // Callees first (deployOrder): a caller's stack reads its callees' security groups, and its
-    // tasks call them from the start. Destroys go in reverse.
+    // The order stacks are applied in (deployOrder): each callee before its callers (a caller's
+    // stack reads its callees' security groups, and its tasks call them from the start), each
+    // worker before the services that send to its queue. Destroys go in reverse.
     services: deployOrder(env.services).map((svc) => ({
       name: svc.name,
       kind: svc.kind,

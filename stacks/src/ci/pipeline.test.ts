@@ -76,10 +76,12 @@ describe("pipeline.ts", () => {
     ]);
     expect(JSON.parse(readFileSync(join(work, "target.json"), "utf8"))).toMatchObject({
       cluster: "bunfg-dev",
-      // Deploy order: orders before bun-api, which calls it.
+      // Deploy order: orders and the worker before bun-api, which calls the one and sends to the other.
       services: [
         { name: "orders", family: "dev-orders" },
+        { name: "worker", family: "dev-worker" },
         { name: "bun-api", family: "dev-bun-api" },
+        { name: "nightly", family: "dev-nightly", schedule: "dev-nightly" },
       ],
     });
   });

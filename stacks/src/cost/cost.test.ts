@@ -36,6 +36,8 @@ const table: PriceTable = {
       dashboardMonth: 3,
       snsEmailPer100k: 2,
       hostedZoneMonth: 0.5,
+      sqsRequestsPerMillion: 0.4,
+      sqsFreeRequests: 1_000_000,
       cloudwatchFreeTier: { logsGb: 5, metrics: 10, alarms: 10, dashboards: 3 },
     },
   },

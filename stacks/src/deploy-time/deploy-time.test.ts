@@ -115,6 +115,8 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
     const table = rows(services);
     expect(table.map((r) => [r.environment, duration(r.ours.completeSeconds), duration(r.ours.rollbackSeconds)])).toEqual([
       ["dev", "82 s", "65 s"],
+      // The worker: no ALB to drain or pass health checks (rolling in dev, blue-green in staging and prod).
+      ["dev", "57 s", "55 s"],
       ["dev", "57 s", "55 s"],
       ["staging", "9 min 47 s", "5 s"],
       ["staging", "6 min 7 s", "5 s"],
@@ -125,7 +127,7 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
   });
 
   test("a worker has no load balancer: only its container check admits a task, and nothing drains", () => {
-    const config: PlatformConfig = { ...defaultConfig, environments: { dev: defaultConfig.environments.dev! }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
+    const config: PlatformConfig = { ...defaultConfig, environments: { dev: { ...defaultConfig.environments.dev!, services: {} } }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
     const [worker] = serviceSettings(synthesized(config));
     expect(worker?.settings).toMatchObject({ strategy: "ROLLING", healthyThreshold: 0, deregistrationDelaySeconds: 0, containerHealthCheckIntervalSeconds: 10, automaticRollback: true });
     expect(deployTime(worker!.settings).completeSeconds).toBe(45 + 10 + 0 + 2);

@@ -15,7 +15,8 @@ const ecsServices = (stacks: SynthesizedStack[]) => stacks.flatMap((s) => resour
 describe("prod", () => {
   test("runs at least 2 tasks over at least 2 AZs", () => {
     const prod = env("prod");
-    for (const svc of prod.services) {
+    // Services; a scheduled task runs one task per run and has none.
+    for (const svc of prod.services.filter((s) => resources(s, "aws_ecs_service").length > 0)) {
       const target = resources(svc, "aws_appautoscaling_target")[0]!;
       expect(target.min_capacity).toBeGreaterThanOrEqual(2);
       const service = resources(svc, "aws_ecs_service")[0]!;
@@ -73,7 +74,7 @@ describe("dev", () => {
 });
 
 describe("every environment", () => {
-  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, and a callee's its declared callers'", (name) => {
+  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, a callee's its declared callers', and a worker's or a scheduled task's nothing", (name) => {
     const e = env(name);
     const albSg = Object.keys(e.cluster.resource.aws_security_group!).find((k) => k.includes("LoadBalancer"))!;
     const config = environments.find((x) => x.environment.name === name)!.environment.services;
@@ -81,7 +82,13 @@ describe("every environment", () => {
     e.services.forEach((svc, i) => {
       const service = config[i]!;
       const ownSg = Object.keys(svc.resource.aws_security_group!)[0]!;
-      for (const rule of resources(svc, "aws_vpc_security_group_ingress_rule")) {
+      const ingress = resources(svc, "aws_vpc_security_group_ingress_rule");
+      // A web service is reached through the ALB; a worker only reaches out (to SQS) and a scheduled
+      // task serves nothing, so neither admits anything (their stacks hold only the rules of their own calls).
+      if (service.kind === "web") expect(ingress.some((r) => String(r.referenced_security_group_id).includes(albSg))).toBe(true);
+      else if (service.calls.length === 0) expect(ingress).toEqual([]);
+      if (service.kind === "scheduled") expect(resources(svc, "aws_security_group").length).toBe(1);
+      for (const rule of ingress) {
         expect(rule.cidr_ipv4).toBeUndefined();
         expect(rule.cidr_ipv6).toBeUndefined();
         expect(rule.from_port).toBe(8080);
@@ -119,15 +126,18 @@ describe("every environment", () => {
 
   test("each environment deploys as its tier says: prod canary 10 % for 5 minutes then bake 10, staging linear 25 % a minute then bake 5, dev rolling", () => {
     const strategies = Object.fromEntries(["dev", "staging", "prod"].map((name) => [name, ecsServices(env(name).services).map((s) => s.deployment_configuration ?? "rolling")]));
+    // bun-api, then the worker, which has no traffic to shift: a full blue-green revision with the tier's bake.
     expect(strategies).toEqual({
-      // bun-api (web), then orders (internal: no load balancer to shift through, so a blue-green revision watched for the bake).
-      dev: ["rolling", "rolling"],
+      // bun-api (web), the worker and orders (internal): neither has traffic to shift through a load balancer, so a blue-green revision watched for the bake.
+      dev: ["rolling", "rolling", "rolling"],
       staging: [
         { strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } },
+        { strategy: "BLUE_GREEN", bake_time_in_minutes: "5" },
         { strategy: "BLUE_GREEN", bake_time_in_minutes: "5" },
       ],
       prod: [
         { strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } },
+        { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" },
         { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" },
       ],
     });

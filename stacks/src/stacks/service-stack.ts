@@ -1,6 +1,6 @@
-import { errorLinesFilter, InternalService, ScheduledTask, ServiceAlarms, ServiceCall, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { errorLinesFilter, InternalService, type JobQueue, ScheduledTask, ServiceAlarms, ServiceCall, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
 import { alternateTargetGroupName, callUrlVariable, serviceConnectUrl, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
-import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
+import { DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable } from "@bun-fargate/config/runtime";
 import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { TerraformOutput, TerraformVariable } from "cdktf";
@@ -18,6 +18,12 @@ export interface ServiceStackProps extends PlatformStackProps {
    * here, so this stack depends on theirs. @default [] (calls nobody)
    */
   readonly callees?: readonly ServiceStack[];
+  /**
+   * The stacks of the workers this service sends to (its `sends`), created before this one: the task
+   * role may send to their queues, the container gets each queue's URL, and this stack is applied
+   * after theirs. @default []
+   */
+  readonly sendsTo?: readonly ServiceStack[];
 }
 
 /** Digest references only: a tag can be moved, a digest always names the same image. */
@@ -35,7 +41,7 @@ export class ServiceStack extends PlatformStack {
   public readonly workload: WebService | InternalService | WorkerService | ScheduledTask;
   /** One per service this one calls: the security group rules between the two. */
   public readonly calls: readonly ServiceCall[];
-  /** Alarms that notify the environment's topic; none for scheduled tasks or without notifications. */
+  /** Alarms that notify the environment's topic; none without notifications, and for a scheduled task only its failed-run alarm (on the workload). */
   public readonly alarms: ServiceAlarms | undefined;
   private readonly cluster: ClusterStack;
 
@@ -72,6 +78,14 @@ export class ServiceStack extends PlatformStack {
     const callsSomeone = svc.calls.length > 0;
     if (callsSomeone && !namespace) throw new Error(`${id}: calls other services, but the cluster has no Service Connect namespace`);
     const connect = namespace ? { namespace } : undefined;
+    // The queue lives in its worker's stack; a producer reads its URL and ARN from there (a
+    // cross-stack reference) and is applied after it, so the queue exists before anything sends.
+    const targets = (props.sendsTo ?? []).map((stack) => {
+      const queue = stack.queue;
+      if (!queue) throw new Error(`${id}: sends to "${stack.service.name}", whose stack has no queue`);
+      this.addDependency(stack);
+      return { name: stack.service.name, queue };
+    });
 
     const common: FargateWorkloadProps = {
       name: svc.name,
@@ -96,6 +110,7 @@ export class ServiceStack extends PlatformStack {
         [ENV.drainTimeoutMs]: String(DRAIN_TIMEOUT_MS),
         // Each callee's Service Connect alias, e.g. ORDERS_URL=http://orders:8080.
         ...Object.fromEntries(callees.filter((c) => svc.calls.includes(c.service.name)).map((c) => [callUrlVariable(c.service.name), serviceConnectUrl(c.service)])),
+        ...Object.fromEntries(targets.map((t) => [producerQueueUrlVariable(t.name), t.queue.queue.url])),
       },
       secrets: svc.secrets,
       command: svc.command,
@@ -103,6 +118,7 @@ export class ServiceStack extends PlatformStack {
       spotShare: svc.spotShare,
       sizeReason: svc.sizeReason,
       permissions: svc.permissions,
+      queues: targets.length > 0 ? { sendsTo: targets.map((t) => t.queue) } : undefined,
     };
     const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours, cpuTargetPercent: svc.cpuTargetPercent };
 
@@ -132,12 +148,27 @@ export class ServiceStack extends PlatformStack {
       new TerraformOutput(this, "Url", { value: serviceConnectUrl(svc) });
       new TerraformOutput(this, "ServiceName", { value: internal.fargate.service.name });
     } else if (svc.kind === "worker") {
-      // A worker joins only to call: it serves nothing, and the proxy costs task memory.
-      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment, serviceConnect: callsSomeone ? connect : undefined });
+      // A worker joins Service Connect only to call: it serves nothing, and the proxy costs task memory.
+      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment, queue: svc.queue, containerInsights: env.containerInsights, serviceConnect: callsSomeone ? connect : undefined });
       this.workload = worker;
       new TerraformOutput(this, "ServiceName", { value: worker.fargate.service.name });
+      if (worker.queue) {
+        this.notify(worker.queue.deadLettersAlarm);
+        this.notify(worker.queue.oldestMessageAlarm);
+        new TerraformOutput(this, "QueueUrl", { value: worker.queue.queue.url });
+        new TerraformOutput(this, "DeadLetterQueueUrl", { value: worker.queue.deadLetterQueue.url });
+      }
     } else {
-      const task = new ScheduledTask(this, "Scheduled", { ...common, schedule: svc.schedule! });
+      const task = new ScheduledTask(this, "Scheduled", {
+        ...common,
+        schedule: svc.schedule!,
+        timezone: svc.scheduling.timezone,
+        maximumRetryAttempts: svc.scheduling.retries,
+        flexibleWindowMinutes: svc.scheduling.flexibleWindowMinutes,
+        maximumEventAgeSeconds: svc.scheduling.maximumEventAgeSeconds,
+      });
+      // A failed night reaches the same people as a web service's trouble.
+      this.notify(task.failedRuns.alarm);
       this.workload = task;
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }
@@ -179,6 +210,11 @@ export class ServiceStack extends PlatformStack {
     if (!topic && env.notifications.reason && !(workload instanceof ScheduledTask)) suppressPolicy(workload.fargate.service, "BF-OPS-001", env.notifications.reason);
     new TerraformOutput(this, "LogGroupName", { value: logGroupName });
     new TerraformOutput(this, "ClusterName", { value: props.cluster.cluster.cluster.name });
+  }
+
+  /** The worker's job queue, if this is a worker with one. */
+  public get queue(): JobQueue | undefined {
+    return this.workload instanceof WorkerService ? this.workload.queue : undefined;
   }
 
   /**

@@ -83,7 +83,7 @@ export class PolicyAspect implements IAspect {
     if (reason !== undefined) {
       const message = `[${rule.id}] suppressed on ${where} (${this.options.environment}): ${reason}`;
       Annotations.of(target).addInfo(message);
-      if (recordInJson(target, rule.id, reason)) invalidate(stack);
+      if (recordInJson(target, rule.id, reason)) invalidate(stack, target);
       this.options.onFinding?.({ ruleId: rule.id, level: "suppressed", constructPath: target.node.path, address: resource.address, message, reason });
       return;
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import { App, Aspects, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -119,6 +119,35 @@ describe("resolve once: the policy checks' JSON is the one written", () => {
     expect(calls.get("prod-a")).toBe(1);
     expectWrittenAsResolvedNow(built);
     expect(readFileSync(join(built.outdir, "stacks", "prod-b", "cdk.tf.json"), "utf8")).toContain('"name": "added"');
+  });
+
+  test("each resource is resolved once, by prepareStack; the checks and the write take that fragment", () => {
+    built = build({ suppressIn: "prod-a" });
+    const made = new Map<string, number>();
+    const original = TerraformResource.prototype.toTerraform;
+    TerraformResource.prototype.toTerraform = function counted(this: TerraformResource) {
+      made.set(this.node.path, (made.get(this.node.path) ?? 0) + 1);
+      return original.call(this);
+    };
+    try {
+      built.app.synth();
+    } finally {
+      TerraformResource.prototype.toTerraform = original;
+    }
+    expect(made.size).toBeGreaterThan(5);
+    // The suppressed service gained an override after prepare: it alone is made again for the write.
+    const again = [...made].filter(([, n]) => n !== 1);
+    expect(again).toEqual([["prod-a/Service", 2]]);
+    expectWrittenAsResolvedNow(built);
+  });
+
+  test("after a synth nothing kept is returned: a change made then shows in the next resolution", () => {
+    built = build();
+    synthCounting(built);
+    const service = built.stacks[1]!.node.findChild("Service") as EcsService;
+    service.addOverride("desired_count", 3);
+    const json = TerraformStack.prototype.toTerraform.call(built.stacks[1]!) as { resource: { aws_ecs_service: Record<string, { desired_count: number }> } };
+    expect(Object.values(json.resource.aws_ecs_service).map((s) => s.desired_count)).toEqual([3]);
   });
 
   test("a second synth of the same app resolves afresh and writes the same files", () => {
