@@ -128,10 +128,10 @@ describe("BootstrapStack", () => {
   test("deploy policies: a role of an environment with job queues may manage its own queues only, by name", () => {
     const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging" }] });
     const managed = resources(json, "aws_iam_policy");
-    expect(managed.map((p) => p.name)).toEqual(["bunfg-github-deploy-dev-job-queues"]);
+    // Every environment's role also has its Service Connect policy; only dev's has a queue policy.
+    expect(managed.map((p) => p.name)).toEqual(["bunfg-github-deploy-dev-job-queues", "bunfg-github-deploy-dev-service-connect", "bunfg-github-deploy-staging-service-connect"]);
     const attachment = resources(json, "aws_iam_role_policy_attachment");
-    expect(attachment).toHaveLength(1);
-    expect(String(attachment[0]!.role)).toContain("DeployRoleDev");
+    expect(attachment.map((a) => (String(a.role).includes("DeployRoleDev") ? "dev" : String(a.role).includes("DeployRoleStaging") ? "staging" : String(a.role))).sort()).toEqual(["dev", "dev", "staging"]);
     expect(policiesOf(json, "dev")["job-queues"]).toBeUndefined();
     expect(JSON.parse(managed[0]!.policy as string)).toEqual({
       Version: "2012-10-17",
