@@ -149,6 +149,8 @@ describe("the shipped configuration", () => {
       desiredTasks: 1,
       requestsPerTaskPerMinute: undefined,
       cpuTargetPercent: undefined,
+      queue: undefined,
+      sends: [],
       spotShare: 0,
       environment: { NIGHTLY_BUCKET: bucket, NIGHTLY_INPUT_PREFIX: "incoming/", NIGHTLY_OUTPUT_PREFIX: "reports/" },
       secrets: {},
