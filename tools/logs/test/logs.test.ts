@@ -141,7 +141,7 @@ describe.skipIf(!hasMoto)("pnpm logs against moto", () => {
     expect(out[1]).toMatch(/GET \/no-such-route -> 404 .*trace=1-6b02f941/);
     // Only bun-api's group exists here: the other services' groups are named as not searched (a
     // query naming a missing group would fail as a whole).
-    const dev = loadConfig(defaultConfig, { environments: ["dev"] }).environments[0]!;
+    const dev = loadConfig(defaultConfig, { only: ["dev"] }).environments[0]!;
     const others = dev.services.filter((s) => s.name !== "bun-api").map((s) => serviceLogGroupName(dev.project, "dev", s.name));
     expect(r.stderr).toContain(`2 line(s) of trace ${TRACE_A} in 1 log group(s) of dev`);
     if (others.length) expect(r.stderr).toContain(`not searched, no log group yet: ${others.join(", ")}`);
