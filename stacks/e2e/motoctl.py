@@ -490,6 +490,18 @@ def failed_runs(url, region, rule, log_group, policy, metric_filter, alarm):
     }
 
 
+def schedule(url, region, name, sg_name):
+    """The schedule's ECS target as the scheduler holds it, and the IDs of security groups named sg_name."""
+    sch = client("scheduler", url, region)
+    ec2 = client("ec2", url, region)
+    try:
+        target = sch.get_schedule(Name=name)["Target"]
+    except sch.exceptions.ResourceNotFoundException:
+        target = None
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [sg_name]}]).get("SecurityGroups", [])
+    return {"target": target, "securityGroupIds": [g["GroupId"] for g in groups]}
+
+
 def main():
     url, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "inventory":
@@ -508,6 +520,8 @@ def main():
         out = service_connect(url, *args)
     elif cmd == "failed-runs":
         out = failed_runs(url, *args)
+    elif cmd == "schedule":
+        out = schedule(url, *args)
     elif cmd == "gaps":
         out = gaps(url, *args)
     else:

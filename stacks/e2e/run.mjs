@@ -328,8 +328,29 @@ async function checkFailedRuns(tools, motoUrl, st, outputs) {
       !!a && a.metricName === filter.metric_transformation.name && a.namespace === filter.metric_transformation.namespace && a.threshold === 1 && (!alarm.alarm_actions || a.actions.length === 1),
       JSON.stringify(a ?? "not in the emulator"),
     );
+    await checkScheduleTarget(tools, motoUrl, st);
     if (outputs.ScheduleName) check(`${st.name}: output ScheduleName is the schedule's name`, outputs.ScheduleName.value === resourcesOf(st, "aws_scheduler_schedule")[0]?.name, String(outputs.ScheduleName.value));
   }
+}
+
+/**
+ * The schedule is what attaches the scheduled task's security group (checkov cannot see it, see
+ * stacks/scan/skips.yaml): as the scheduler holds it, its ECS target runs this family's task
+ * definition in the stack's security group only, with the stack's public-IP setting.
+ */
+async function checkScheduleTarget(tools, motoUrl, st) {
+  const [sch] = resourcesOf(st, "aws_scheduler_schedule");
+  const [sg] = resourcesOf(st, "aws_security_group");
+  if (!sch || !sg) return;
+  const held = await motoctl(tools, motoUrl, "schedule", regionOf(st), sch.name, sg.name);
+  const ecs = held.target?.EcsParameters;
+  const vpc = ecs?.NetworkConfiguration?.awsvpcConfiguration;
+  const wantPublic = sch.target.ecs_parameters.network_configuration.assign_public_ip ? "ENABLED" : "DISABLED";
+  check(
+    `${st.name}: schedule ${sch.name} runs task family ${st.name} in security group ${sg.name} only (${wantPublic === "ENABLED" ? "public IP" : "no public IP"})`,
+    !!ecs && new RegExp(`:task-definition/${st.name}(:\\d+)?$`).test(String(ecs.TaskDefinitionArn)) && held.securityGroupIds.length === 1 && JSON.stringify(vpc?.SecurityGroups) === JSON.stringify(held.securityGroupIds) && (vpc?.AssignPublicIp ?? "DISABLED") === wantPublic,
+    JSON.stringify({ taskDefinition: ecs?.TaskDefinitionArn, network: vpc, groups: held.securityGroupIds }),
+  );
 }
 
 /** An IPv6 address as a 128-bit number ("2400:6500::" -> 0x24006500000...n). */
