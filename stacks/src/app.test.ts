@@ -1,4 +1,4 @@
-import { ConfigError, defaultConfig, type PlatformConfig } from "@bun-fargate/config";
+import { ConfigError, defaultConfig, loadConfig, type PlatformConfig } from "@bun-fargate/config";
 import { buildApp, buildBootstrapApp } from "./app";
 import { ProfileError } from "./profile";
 import { AWS_PROFILE, resources, synth } from "./testing";
@@ -62,6 +62,19 @@ describe("buildBootstrapApp", () => {
     const json = JSON.stringify(synth(stack));
     expect(json).toContain("repo:acme/shop:environment:dev");
     expect(json).not.toContain("example-org/bun-fargate");
+  });
+
+  // IAM counts a role's inline policies together (10,240 characters, whitespace not counted) and
+  // each managed policy alone (6,144): a deploy role that passes them fails at apply, not at synth.
+  test.each(loadConfig(defaultConfig).environments.map((e) => e.name))("%s: the deploy role's policies fit IAM's size limits", (name) => {
+    const { stack } = buildBootstrapApp({ environments: [name] });
+    const json = synth(stack);
+    const size = (p: Record<string, unknown>) => String(p.policy).replace(/\s/g, "").length;
+    expect(resources(json, "aws_iam_role").filter((r) => String(r.name).includes("-github-deploy-"))).toHaveLength(1);
+    const inline = resources(json, "aws_iam_role_policy").reduce((n, p) => n + size(p), 0);
+    expect(inline).toBeGreaterThan(1000);
+    expect(inline).toBeLessThan(10_240);
+    for (const p of resources(json, "aws_iam_policy")) expect(size(p)).toBeLessThan(6_144);
   });
 
   test("fails when no environment is selected, or environments span accounts", () => {

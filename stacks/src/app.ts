@@ -5,7 +5,7 @@ import { ProfileError, profileFromEnv, type SynthProfile } from "./profile";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { NetworkStack } from "./stacks/network-stack";
 import { OperationsStack } from "./stacks/operations-stack";
-import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor } from "./stacks/bootstrap-stack";
+import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, DeployPolicySizeError } from "./stacks/bootstrap-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 export interface BuildAppOptions {
@@ -102,7 +102,13 @@ export function buildBootstrapApp(options: BuildBootstrapOptions): { app: App; s
     throw new ProfileError((err as Error).message);
   }
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  const stack = new BootstrapStack(app, "bootstrap", props);
+  let stack: BootstrapStack;
+  try {
+    stack = new BootstrapStack(app, "bootstrap", props);
+  } catch (err) {
+    if (err instanceof DeployPolicySizeError) throw new ProfileError(err.message);
+    throw err;
+  }
   applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: options.onPolicyFinding });
   return { app, stack };
 }

@@ -2,12 +2,24 @@ import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
 import { defaultConfig, loadConfig, type PlatformConfig } from "@bun-fargate/config";
 import { buildApp } from "../app";
 import { Testing } from "cdktf";
+import fc from "fast-check";
 import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
 import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
 import { deployServiceConnectPolicy } from "./bootstrap-service-connect-policy";
 import { deployDomainPolicy, deployDomainStatements } from "./bootstrap-domain-policy";
 import { DEPLOY_QUEUE_ACTIONS, deployQueuePolicy } from "./bootstrap-queue-policy";
-import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployDomainOf, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
+import {
+  BOOTSTRAP_DEFAULTS,
+  BootstrapStack,
+  bootstrapPropsFor,
+  checkDeployPolicySizes,
+  deployDomainOf,
+  DeployPolicySizeError,
+  deployRoleName,
+  IAM_INLINE_POLICY_CHARS,
+  IAM_MANAGED_POLICY_CHARS,
+  type BootstrapStackProps,
+} from "./bootstrap-stack";
 
 const PROPS: BootstrapStackProps = {
   region: "us-east-1",
@@ -37,19 +49,26 @@ function trustOf(json: SynthesizedStack, roleName: string): { Statement: { Princ
   return JSON.parse(role!.assume_role_policy as string);
 }
 
-/** Every inline policy of a role, and every managed policy attached to it, keyed by policy name. */
-function policiesOf(json: SynthesizedStack, env: string): Record<string, PolicyDocument> {
-  const role = `DeployRole${env[0]!.toUpperCase()}${env.slice(1)}`;
+/** The deploy role's inline policies, by name. */
+function inlinePoliciesOf(json: SynthesizedStack, env: string): Record<string, PolicyDocument> {
   const entries = resources(json, "aws_iam_role_policy")
-    .filter((p) => String(p.role).includes(role))
+    .filter((p) => String(p.role).includes(`DeployRole${env[0]!.toUpperCase()}${env.slice(1)}`))
     .map((p) => [p.name as string, JSON.parse(p.policy as string) as PolicyDocument] as const);
-  const managed = Object.entries(json.resource.aws_iam_policy ?? {});
-  const attached = resources(json, "aws_iam_role_policy_attachment")
-    .filter((a) => String(a.role).includes(role))
-    .map((a) => managed.find(([id]) => String(a.policy_arn) === `\${aws_iam_policy.${id}.arn}`)![1])
-    .map((p) => [p.name as string, JSON.parse(p.policy as string) as PolicyDocument] as const);
-  return Object.fromEntries([...entries, ...attached]);
+  return Object.fromEntries(entries);
 }
+
+/** The managed policies attached to the deploy role, by name without the role's prefix. */
+function managedPoliciesOf(json: SynthesizedStack, env: string): Record<string, PolicyDocument> {
+  const policies = json.resource.aws_iam_policy ?? {};
+  const entries = resources(json, "aws_iam_role_policy_attachment")
+    .filter((a) => String(a.role).includes(`DeployRole${env[0]!.toUpperCase()}${env.slice(1)}`))
+    .map((a) => policies[/aws_iam_policy\.([A-Za-z0-9_]+)\.arn/.exec(String(a.policy_arn))![1]!] as Record<string, unknown>)
+    .map((p) => [String(p.name).replace(/^.*-github-deploy-[a-z0-9]+-/, ""), JSON.parse(p.policy as string) as PolicyDocument] as const);
+  return Object.fromEntries(entries);
+}
+
+/** Every policy of the deploy role, inline and attached, by name. */
+const policiesOf = (json: SynthesizedStack, env: string): Record<string, PolicyDocument> => ({ ...inlinePoliciesOf(json, env), ...managedPoliciesOf(json, env) });
 
 const resourcesOfDocs = (docs: Record<string, PolicyDocument>): string[] =>
   Object.values(docs).flatMap((d) => d.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string])));
@@ -129,26 +148,49 @@ describe("BootstrapStack", () => {
     const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging" }] });
     const managed = resources(json, "aws_iam_policy");
     // Every environment's role also has its Service Connect policy; only dev's has a queue policy.
-    expect(managed.map((p) => p.name)).toEqual(["bunfg-github-deploy-dev-job-queues", "bunfg-github-deploy-dev-service-connect", "bunfg-github-deploy-staging-service-connect"]);
-    const attachment = resources(json, "aws_iam_role_policy_attachment");
-    expect(attachment.map((a) => (String(a.role).includes("DeployRoleDev") ? "dev" : String(a.role).includes("DeployRoleStaging") ? "staging" : String(a.role))).sort()).toEqual(["dev", "dev", "staging"]);
-    expect(policiesOf(json, "dev")["job-queues"]).toBeUndefined();
-    expect(JSON.parse(managed[0]!.policy as string)).toEqual({
+    expect(managed.map((p) => p.name).filter((n) => !n.endsWith("-workloads"))).toEqual(["bunfg-github-deploy-dev-job-queues", "bunfg-github-deploy-dev-service-connect", "bunfg-github-deploy-staging-service-connect"]);
+    expect(managed.map((p) => p.name).filter((n) => n.endsWith("-job-queues"))).toEqual(["bunfg-github-deploy-dev-job-queues"]);
+    const attachment = resources(json, "aws_iam_role_policy_attachment").filter((a) => String(a.policy_arn).includes("Queues"));
+    expect(attachment).toHaveLength(1);
+    expect(String(attachment[0]!.role)).toContain("DeployRoleDev");
+    expect(inlinePoliciesOf(json, "dev")["job-queues"]).toBeUndefined();
+    expect(JSON.parse(managed.find((p) => String(p.name).endsWith("-job-queues"))!.policy as string)).toEqual({
       Version: "2012-10-17",
       Statement: [{ Sid: "JobQueues", Effect: "Allow", Action: [...DEPLOY_QUEUE_ACTIONS], Resource: "arn:aws:sqs:us-east-1:111111111111:dev-*" }],
     });
     expect(DEPLOY_QUEUE_ACTIONS.some((a) => /Message/.test(a))).toBe(false);
   });
 
-  test("deploy policies: fit IAM's 10,240-character limit for a role's inline policies", () => {
-    const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging", queues: true }] });
-    for (const env of ["dev", "staging"]) {
-      const total = resources(json, "aws_iam_role_policy")
-        .filter((p) => String(p.role).includes(env === "dev" ? "DeployRoleDev" : "DeployRoleStaging"))
-        .reduce((n, p) => n + String(p.policy).replace(/\s/g, "").length, 0);
-      expect(total).toBeGreaterThan(1000);
-      expect(total).toBeLessThan(10240);
-    }
+  // Every ARN carries the project and environment names, so the longest names config admits
+  // (16 and 12 characters) with every optional policy are the worst case; any must fit.
+  test("deploy policies: fit IAM's limits (10,240 inline characters per role, 6,144 per managed policy) for any valid names, with every optional policy", () => {
+    const name = (first: string, rest: string, min: number, max: number) =>
+      fc.tuple(fc.constantFrom(...first), fc.array(fc.constantFrom(...rest), { minLength: min - 1, maxLength: max - 1 })).map(([h, t]) => h + t.join(""));
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    fc.assert(
+      fc.property(name(letters, `${letters}0123456789-`, 3, 16).filter((p) => !p.endsWith("-")), name(letters, `${letters}0123456789`, 2, 12), fc.boolean(), (project, env, slack) => {
+        const domain = { domainName: `api.${"x".repeat(40)}.example.com`, hostedZoneId: undefined, createsCertificate: true };
+        const { json } = build({ project, environments: [{ name: env, queues: true, slack, domain }] });
+        const size = (p: Record<string, unknown>) => String(p.policy).replace(/\s/g, "").length;
+        const inline = resources(json, "aws_iam_role_policy").reduce((n, p) => n + size(p), 0);
+        const managed = resources(json, "aws_iam_policy");
+        expect(inline).toBeGreaterThan(1000);
+        expect(inline).toBeLessThan(IAM_INLINE_POLICY_CHARS);
+        expect(managed.map((p) => p.name).sort()).toEqual([`${project}-github-deploy-${env}-domain`, `${project}-github-deploy-${env}-job-queues`, `${project}-github-deploy-${env}-service-connect`, `${project}-github-deploy-${env}-workloads`]);
+        for (const p of managed) expect(size(p)).toBeLessThan(IAM_MANAGED_POLICY_CHARS);
+        expect(resources(json, "aws_iam_role_policy_attachment")).toHaveLength(managed.length);
+      }),
+      { numRuns: 25, seed: 20261203 },
+    );
+  });
+
+  test("deploy policies: a role over IAM's size limits is refused with its sizes, before anything is written", () => {
+    const big = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Action: ["s3:GetObject"], Resource: Array.from({ length: 200 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) }] };
+    expect(() => checkDeployPolicySizes("p-github-deploy-dev", { a: big, b: big }, {})).toThrow(
+      /^deploy role p-github-deploy-dev: its inline policies come to \d+ characters \(a \d+, b \d+\); IAM allows 10240 per role\./,
+    );
+    expect(() => checkDeployPolicySizes("p-github-deploy-dev", {}, { w: { ...big, Statement: [big.Statement[0]!, big.Statement[0]!] } })).toThrow(DeployPolicySizeError);
+    expect(() => checkDeployPolicySizes("p-github-deploy-dev", { a: big }, { w: big })).not.toThrow();
   });
 
   test("deploy policies: pass the least-privilege policy check, with the one '*' exception suppressed and explained", () => {
@@ -441,7 +483,7 @@ describe("deploy role: the domain (Route 53 and ACM)", () => {
     applyPolicies(stack, { environment: "bootstrap", tier: "prod", onFinding: (f) => findings.push(f) });
     Testing.synth(stack, true);
     expect(findings.filter((f) => f.level !== "suppressed").map((f) => f.message)).toEqual([]);
-    const domain = findings.filter((f) => f.address === "aws_iam_role_policy.DeployPolicyProdDomain");
+    const domain = findings.filter((f) => f.address === "aws_iam_policy.DeployPolicyProdDomain");
     // RequestCertificate and the zone listing: the two statements on "*".
     expect(domain.map((f) => f.ruleId)).toEqual(["BF-IAM-001", "BF-IAM-001"]);
   });
@@ -452,16 +494,16 @@ describe("deploy role: the domain (Route 53 and ACM)", () => {
     expect(deployDomainOf(envs.find((e) => e.name === "dev")!)).toBeUndefined();
     expect(deployDomainPolicy(props, undefined)).toBeUndefined();
     const { json } = build({ accountId: "333333333333", environments: [{ name: "prod", domain: byZoneId }] });
-    const domain = resources(json, "aws_iam_role_policy").filter((p) => p.name === "domain");
-    expect(domain).toHaveLength(1);
-    expect(JSON.parse(String(domain[0]!.policy))).toEqual(deployDomainPolicy(props, byZoneId));
+    // A managed policy attached to the role (the role's inline policies are near IAM's limit).
+    expect(resources(json, "aws_iam_role_policy").filter((p) => p.name === "domain")).toEqual([]);
+    expect(managedPoliciesOf(json, "prod").domain).toEqual(deployDomainPolicy(props, byZoneId));
   });
 });
 
 describe("deploy role: Service Connect (Cloud Map)", () => {
   const { json } = build();
   const docs = policiesOf(json, "dev");
-  const sc = docs["bunfg-github-deploy-dev-service-connect"]!;
+  const sc = docs["service-connect"]!;
 
   test("a managed policy attached to the role (the inline ones are near IAM's 10,240), within IAM's 6,144 characters", () => {
     const policy = resources(json, "aws_iam_policy").find((p) => p.name === "bunfg-github-deploy-dev-service-connect")!;

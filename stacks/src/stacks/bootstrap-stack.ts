@@ -15,7 +15,7 @@ import { suppressPolicy } from "@bun-fargate/constructs";
 import type { ResolvedEnvironment } from "@bun-fargate/config";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { deployLookupPolicy, deployPolicies } from "./bootstrap-deploy-policy";
+import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
 import { deployDomainPolicy, DOMAIN_POLICY_NAME, type DeployDomain } from "./bootstrap-domain-policy";
 import { deployServiceConnectPolicy, SERVICE_CONNECT_POLICY_NAME } from "./bootstrap-service-connect-policy";
 import { deployQueuePolicy, QUEUE_POLICY_NAME } from "./bootstrap-queue-policy";
@@ -233,34 +233,51 @@ export class BootstrapStack extends TerraformStack {
         environment: env.name,
         stateBucket: props.stateBucketName,
       };
+      // IAM allows a role 10,240 characters of inline policies in all (whitespace not counted) and
+      // 6,144 per managed policy. The largest document and the optional ones are managed policies,
+      // named after the deploy role, outside the `<env>-*` policies the role may attach itself;
+      // the size check below refuses a role that would still not fit.
+      const attachManaged = (name: string, description: string, document: PolicyDocument): IamPolicy => {
+        const id = `DeployPolicy${pascal(env.name)}${pascal(name)}`;
+        const policy = new IamPolicy(this, id, { name: `${deployRoleName(props.project, env.name)}-${name}`, description, policy: JSON.stringify(document) });
+        new IamRolePolicyAttachment(this, `${id}Attachment`, { role: role.name, policyArn: policy.arn });
+        return policy;
+      };
+      const inline: Record<string, PolicyDocument> = {};
+      const managed: Record<string, PolicyDocument> = {};
       for (const [name, document] of Object.entries(deployPolicies(policyProps))) {
-        new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}${pascal(name)}`, { role: role.name, name, policy: JSON.stringify(document) });
+        if (MANAGED_DEPLOY_POLICIES.has(name)) {
+          attachManaged(name, `${name} of ${env.name} (${props.project}-${env.name})`, document);
+          managed[name] = document;
+        } else {
+          new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}${pascal(name)}`, { role: role.name, name, policy: JSON.stringify(document) });
+          inline[name] = document;
+        }
       }
-      const lookups = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Lookups`, { role: role.name, name: "lookups", policy: JSON.stringify(deployLookupPolicy(policyProps)) });
+      inline.lookups = deployLookupPolicy(policyProps);
+      const lookups = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Lookups`, { role: role.name, name: "lookups", policy: JSON.stringify(inline.lookups) });
       suppressPolicy(lookups, "BF-IAM-001", "ecs:ListTasks, acm:ListCertificates, kms:CreateKey, kms:ListAliases and the Logs query-definition calls have no resource-level permissions; ListTasks is narrowed to the environment's cluster, CreateKey to keys tagged with the environment");
-      // A managed policy: the inline ones already fill most of IAM's 10,240 characters per role.
-      const serviceConnect = new IamPolicy(this, `DeployPolicy${pascal(env.name)}ServiceConnect`, {
-        name: `${deployRoleName(props.project, env.name)}-${SERVICE_CONNECT_POLICY_NAME}`,
-        description: `Cloud Map for the ECS Service Connect of ${env.name}`,
-        policy: JSON.stringify(deployServiceConnectPolicy(policyProps)),
-      });
-      new IamRolePolicyAttachment(this, `DeployPolicy${pascal(env.name)}ServiceConnectAttachment`, { role: role.name, policyArn: serviceConnect.arn });
+      const serviceConnectPolicy = deployServiceConnectPolicy(policyProps);
+      const serviceConnect = attachManaged(SERVICE_CONNECT_POLICY_NAME, `Cloud Map for the ECS Service Connect of ${env.name}`, serviceConnectPolicy);
+      managed[SERVICE_CONNECT_POLICY_NAME] = serviceConnectPolicy;
       suppressPolicy(serviceConnect, "BF-IAM-001", "servicediscovery:CreateHttpNamespace has no resource-level permissions (bound to the environment's tag); GetOperation and ListNamespaces are read-only lookups IAM grants only on *");
       const domainPolicy = deployDomainPolicy(policyProps, env.domain);
       if (domainPolicy) {
-        const domain = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Domain`, { role: role.name, name: DOMAIN_POLICY_NAME, policy: JSON.stringify(domainPolicy) });
+        const domain = attachManaged(DOMAIN_POLICY_NAME, `Route 53 records and ACM certificates of ${env.name}`, domainPolicy);
+        managed[DOMAIN_POLICY_NAME] = domainPolicy;
         suppressPolicy(domain, "BF-IAM-001", "route53:ListHostedZones (zone lookup by name) and acm:RequestCertificate have no resource-level permissions; the request is bound to the environment's tag");
       }
       if (env.queues ?? false) {
-        // A managed policy: the role's inline policies are at IAM's 10,240 characters in total already.
-        // Named after the deploy role, outside the `<env>-*` policies the role may attach itself.
-        const queues = new IamPolicy(this, `DeployPolicy${pascal(env.name)}Queues`, {
+        const queues = deployQueuePolicy(policyProps);
+        const policy = new IamPolicy(this, `DeployPolicy${pascal(env.name)}Queues`, {
           name: `${deployRoleName(props.project, env.name)}-${QUEUE_POLICY_NAME}`,
           description: `SQS job queues of ${env.name} (${env.name}-*)`,
-          policy: JSON.stringify(deployQueuePolicy(policyProps)),
+          policy: JSON.stringify(queues),
         });
-        new IamRolePolicyAttachment(this, `DeployPolicy${pascal(env.name)}QueuesAttachment`, { role: role.name, policyArn: queues.arn });
+        new IamRolePolicyAttachment(this, `DeployPolicy${pascal(env.name)}QueuesAttachment`, { role: role.name, policyArn: policy.arn });
+        managed[QUEUE_POLICY_NAME] = queues;
       }
+      checkDeployPolicySizes(deployRoleName(props.project, env.name), inline, managed);
       roles.set(env.name, role);
       setup[env.name] = { roleArn: role.arn, githubEnvironment, branch: env.branch ?? BOOTSTRAP_DEFAULTS.branch };
     }
@@ -270,6 +287,35 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, "OidcProviderArn", { value: this.oidcProviderArn });
     // What to configure on GitHub: each Environment, the branch it admits, and the role it gets.
     new TerraformOutput(this, "GithubSetup", { value: setup });
+  }
+}
+
+/** The deploy policies attached as managed policies (with the domain and job-queue ones), not inline. */
+export const MANAGED_DEPLOY_POLICIES: ReadonlySet<string> = new Set(["workloads"]);
+/** IAM's limits: a role's inline policies together, and one managed policy (whitespace not counted). */
+export const IAM_INLINE_POLICY_CHARS = 10_240;
+export const IAM_MANAGED_POLICY_CHARS = 6_144;
+
+/** A deploy role IAM would refuse for its policies' size; an input problem (names too long), not a bug. */
+export class DeployPolicySizeError extends Error {
+  override readonly name = "DeployPolicySizeError";
+}
+
+const policyChars = (document: PolicyDocument): number => JSON.stringify(document).replace(/\s/g, "").length;
+
+/**
+ * Refuses a deploy role whose policies IAM would reject at apply (LimitExceeded), naming the role,
+ * the sizes and the limit: longer project and environment names lengthen every ARN.
+ */
+export function checkDeployPolicySizes(role: string, inline: Readonly<Record<string, PolicyDocument>>, managed: Readonly<Record<string, PolicyDocument>>): void {
+  const sizes = Object.entries(inline).map(([name, d]) => [name, policyChars(d)] as const);
+  const total = sizes.reduce((n, [, c]) => n + c, 0);
+  if (total > IAM_INLINE_POLICY_CHARS) {
+    throw new DeployPolicySizeError(`deploy role ${role}: its inline policies come to ${total} characters (${sizes.map(([n, c]) => `${n} ${c}`).join(", ")}); IAM allows ${IAM_INLINE_POLICY_CHARS} per role. Shorten the project or environment name, or make more of them managed policies (MANAGED_DEPLOY_POLICIES)`);
+  }
+  for (const [name, d] of Object.entries(managed)) {
+    const c = policyChars(d);
+    if (c > IAM_MANAGED_POLICY_CHARS) throw new DeployPolicySizeError(`deploy role ${role}: its managed policy ${name} comes to ${c} characters; IAM allows ${IAM_MANAGED_POLICY_CHARS} per managed policy`);
   }
 }
 
