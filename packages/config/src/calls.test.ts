@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { callUrlVariable, deployOrder, serviceConnectUrl } from "./calls";
+import { callUrlVariable, dependencyCycle, deployOrder, serviceConnectUrl } from "./calls";
+import { ConfigError } from "./errors";
 import { loadConfig } from "./load";
 import { configWith, problemsOf, service } from "./testing";
 import type { ServiceConfig } from "./types";
@@ -164,6 +165,55 @@ describe("deployOrder", () => {
         for (const line of refused) expect(line).toContain("calls form a cycle");
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("calls and sends together", () => {
+  test("a cycle through a call and a send is refused, naming each hop", () => {
+    expect(callsOf([web({ calls: ["orders"] }), internal("orders", { sends: ["mailer"] }), worker("mailer", { queue: {}, calls: ["api"] })])).toEqual([
+      'sandbox: calls and sends = "api calls orders, orders sends to mailer, mailer calls api": form a cycle: a caller\'s stack is applied after its callee\'s and a producer\'s after its worker\'s, so these stacks cannot be deployed in any order; drop one call or send (e.g. report back through the worker\'s logs or a second queue read by a service outside the cycle)',
+    ]);
+  });
+
+  test("property: any graph of calls and sends loads exactly when it has no cycle, refused with a ConfigError that names one, and loads into a deploy order with every edge respected", () => {
+    // api is web, o1 and o2 internal, w1 and w2 workers with queues: calls go to web or internal
+    // services, sends to workers, from anyone but themselves.
+    const names = ["api", "o1", "o2", "w1", "w2"];
+    const callable = ["api", "o1", "o2"];
+    const workers = ["w1", "w2"];
+    const edges = fc.tuple(...names.map((self) => fc.tuple(fc.subarray(callable.filter((n) => n !== self)), fc.subarray(workers.filter((n) => n !== self)))));
+    fc.assert(
+      fc.property(edges, (e) => {
+        const [calls, sends] = [e.map((x) => x[0]), e.map((x) => x[1])];
+        const services = [
+          web({ calls: calls[0], sends: sends[0] }),
+          internal("o1", { calls: calls[1], sends: sends[1] }),
+          internal("o2", { calls: calls[2], sends: sends[2] }),
+          worker("w1", { queue: {}, calls: calls[3], sends: sends[3] }),
+          worker("w2", { queue: {}, calls: calls[4], sends: sends[4] }),
+        ];
+        const cyclic = dependencyCycle(names.map((name, i) => ({ name, calls: calls[i]!, sends: sends[i]! }))) !== undefined;
+        let thrown: unknown;
+        let order: string[] = [];
+        try {
+          order = deployOrder(loadConfig(configWith({ services })).environments[0]!.services).map((s) => s.name);
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown === undefined).toBe(!cyclic);
+        if (thrown) {
+          expect(thrown).toBeInstanceOf(ConfigError);
+          const lines = problemsOf(configWith({ services }));
+          expect(lines.length).toBeGreaterThan(0);
+          for (const line of lines) expect(line).toMatch(/cycle/);
+        } else {
+          for (let i = 0; i < names.length; i++) {
+            for (const dep of [...calls[i]!, ...sends[i]!]) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(names[i]!));
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261203 },
     );
   });
 });

@@ -84,6 +84,58 @@ function cycleFrom(start: string, byName: ReadonlyMap<string, ResolvedService>):
   return walk(start, [start]);
 }
 
+/**
+ * A cycle of deploy-time edges (calls and sends together; self-edges and unknown names left to
+ * their own checks), as the names around it with the first repeated at the end, if any.
+ */
+export function dependencyCycle(services: readonly DeployNode[], edges: (svc: DeployNode) => readonly string[] = deployDependencies): string[] | undefined {
+  const next = new Map(services.map((s) => [s.name, edges(s).filter((t) => t !== s.name)]));
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === "done") return undefined;
+    if (state.get(name) === "open") return [...path.slice(path.indexOf(name)), name];
+    state.set(name, "open");
+    path.push(name);
+    for (const to of next.get(name) ?? []) {
+      if (!next.has(to)) continue;
+      const found = visit(to);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(name, "done");
+    return undefined;
+  };
+  for (const s of services) {
+    const found = visit(s.name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A cycle that needs both kinds of edge (A calls B, B sends to A's queue): neither the calls check
+ * nor the sends check sees it, and the stacks still cannot be ordered. Reported only when no cycle
+ * of one kind exists (that one is reported by its own check, and fixing it may break this one).
+ */
+function validateMixedCycle(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
+  if (dependencyCycle(env.services, (s) => s.calls ?? []) || dependencyCycle(env.services, (s) => s.sends ?? [])) return;
+  const cycle = dependencyCycle(env.services);
+  if (!cycle) return;
+  const hops = cycle.slice(0, -1).map((from, i) => {
+    const to = cycle[i + 1]!;
+    const svc = env.services.find((s) => s.name === from)!;
+    return `${from} ${svc.calls.includes(to) ? "calls" : "sends to"} ${to}`;
+  });
+  issues.push({
+    where: env.name,
+    field: "calls and sends",
+    value: hops.join(", "),
+    problem:
+      "form a cycle: a caller's stack is applied after its callee's and a producer's after its worker's, so these stacks cannot be deployed in any order; drop one call or send (e.g. report back through the worker's logs or a second queue read by a service outside the cycle)",
+  });
+}
+
 /** Checks every service's `calls` in one environment; appends every problem to `issues`. */
 export function validateCalls(env: ResolvedEnvironment, issues: ConfigIssue[]): void {
   const byName = new Map(env.services.map((s) => [s.name, s]));
@@ -126,4 +178,5 @@ export function validateCalls(env: ResolvedEnvironment, issues: ConfigIssue[]): 
       );
     }
   }
+  validateMixedCycle(env, issues);
 }
