@@ -148,8 +148,8 @@ describe("BootstrapStack", () => {
     const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging" }] });
     const managed = resources(json, "aws_iam_policy");
     // Every environment's role also has its Service Connect policy; only dev's has a queue policy.
-    expect(managed.map((p) => p.name).filter((n) => !n.endsWith("-workloads"))).toEqual(["bunfg-github-deploy-dev-job-queues", "bunfg-github-deploy-dev-service-connect", "bunfg-github-deploy-staging-service-connect"]);
-    expect(managed.map((p) => p.name).filter((n) => n.endsWith("-job-queues"))).toEqual(["bunfg-github-deploy-dev-job-queues"]);
+    expect(managed.map((p) => String(p.name)).filter((n) => !n.endsWith("-workloads"))).toEqual(["bunfg-github-deploy-dev-job-queues", "bunfg-github-deploy-dev-service-connect", "bunfg-github-deploy-staging-service-connect"]);
+    expect(managed.map((p) => String(p.name)).filter((n) => n.endsWith("-job-queues"))).toEqual(["bunfg-github-deploy-dev-job-queues"]);
     const attachment = resources(json, "aws_iam_role_policy_attachment").filter((a) => String(a.policy_arn).includes("Queues"));
     expect(attachment).toHaveLength(1);
     expect(String(attachment[0]!.role)).toContain("DeployRoleDev");
@@ -185,7 +185,7 @@ describe("BootstrapStack", () => {
   });
 
   test("deploy policies: a role over IAM's size limits is refused with its sizes, before anything is written", () => {
-    const big = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Action: ["s3:GetObject"], Resource: Array.from({ length: 200 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) }] };
+    const big: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Action: ["s3:GetObject"], Resource: Array.from({ length: 200 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) }] };
     expect(() => checkDeployPolicySizes("p-github-deploy-dev", { a: big, b: big }, {})).toThrow(
       /^deploy role p-github-deploy-dev: its inline policies come to \d+ characters \(a \d+, b \d+\); IAM allows 10240 per role\./,
     );
