@@ -44,7 +44,7 @@ describe("pnpm logs without AWS", () => {
 
   test.each([
     [["qa", "bun-api"], 'environment = "qa": unknown environment'],
-    [["dev", "orders"], 'service = "orders": not a service of dev; configured: bun-api'],
+    [["dev", "payments"], `service = "payments": not a service of dev; configured: ${loadConfig(defaultConfig, { only: ["dev"] }).environments[0]!.services.map((s) => s.name).join(", ")}`],
     [["dev", "bun-api", "--trace", "1-nothex"], '--trace "1-nothex": not a trace ID the service logs'],
     [["dev"], "usage: pnpm logs <env> <service>"],
   ])("refuses %j with a message", (args, message) => {
