@@ -25,9 +25,11 @@ const SLOW_REQUEST: Readonly<Record<string, { path: string; body: string; status
  * The lines that mark a long-running service's start and stop, by kind: a web service's server
  * (services/bun-api/src/server.ts) and a worker's poll loop (services/worker/src/worker.ts).
  */
-const LIFECYCLE: Readonly<Record<"web" | "worker", { started: string; stopping: string; stopped: string; clean: Record<string, unknown> }>> = {
+const LIFECYCLE: Readonly<Record<"web" | "worker" | "internal", { started: string; stopping: string; stopped: string; clean: Record<string, unknown> }>> = {
   web: { started: "listening", stopping: "shutdown started", stopped: "shutdown complete", clean: { drained: true } },
   worker: { started: "polling", stopping: "draining", stopped: "stopped", clean: { signal: "SIGTERM", released: 0 } },
+  // orders: "stopped" only once the server has drained (otherwise "drain timed out", exit 1).
+  internal: { started: "listening", stopping: "stopping", stopped: "stopped", clean: { signal: "SIGTERM" } },
 };
 
 /**
@@ -323,7 +325,8 @@ if (skip) {
       test(
         "SIGTERM (with a request in flight, for a web service): the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
         async () => {
-          const marks = LIFECYCLE[service.kind as "web" | "worker"];
+          const marks = LIFECYCLE[service.kind as "web" | "worker" | "internal"];
+          if (!marks) throw new Error(`no lifecycle lines known for kind ${service.kind}`);
           const slow = SLOW_REQUEST[service.name];
           const request = slow && container.port ? slowRequest(container.port, slow.path, slow.body) : undefined;
           await request?.sent;
