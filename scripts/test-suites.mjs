@@ -10,8 +10,12 @@ export const suites = [
   // packages/config, packages/constructs and stacks as jest projects (root jest.config.cjs).
   { name: "jest", cwd: ".", cmd: ["stacks/node_modules/.bin/jest"], parse: "jest" },
   { name: "bun-api", cwd: "services/bun-api", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
+  // The queue worker: in process and as processes against moto (from the deploy proof's cache; skipped without it).
+  { name: "worker", cwd: "services/worker", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // What every Bun service shares (logger, trace IDs, traced fetch).
   { name: "service-kit", cwd: "packages/service-kit", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
+  // The nightly job as a process against moto's S3 (from the deploy proof's cache; those tests skipped without it).
+  { name: "nightly", cwd: "services/nightly", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // `pnpm logs` as a process against moto (from the deploy proof's cache; those tests skipped without it).
   { name: "logs", cwd: "tools/logs", cmd: ["node_modules/.bin/bun", "test"], parse: "bun" },
   // Builds every service's image with podman or docker and runs it as its task definition says;

@@ -15,7 +15,10 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
   printf '\n| environment | service | strategy | stages | digest | tasks | result |\n|---|---|---|---|---|---|---|\n' >>"$GITHUB_STEP_SUMMARY"
 fi
 
-for service in $(jq -r 'keys[]' "$release"); do
+# In the target's order, not the release's (alphabetical): a worker's stack before the stacks of the
+# services that send to its queue (packages/config/src/queue.ts, deployOrder).
+for service in $(jq -r '.services[].name' "$target"); do
+  if [[ "$(jq -r --arg s "$service" 'has($s)' "$release")" != true ]]; then continue; fi
   entry() { jq -r --arg s "$service" ".[\$s].$1" "$release"; }
   image=$(entry image)
   version=$(entry version)

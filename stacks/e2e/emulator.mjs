@@ -175,9 +175,52 @@ function gapFillers(queryDefinitions) {
   // aws_appautoscaling_target after create and on refresh. Keep them here, keyed by target ARN,
   // with the same semantics as AWS (register with Tags tags the target; tag/untag merge/remove).
   const tags = new Map();
+
+  // SQS: moto 5.2.5 writes a queue's RedrivePolicy back with Python's JSON spacing ({"a": 1}) where
+  // the provider sent it compact ({"a":1}), and aws_sqs_queue_redrive_policy compares the strings,
+  // so every plan wants to set it again: compact moto's own value (its keys and values unchanged).
+  // moto also knows no RedriveAllowPolicy: SetQueueAttributes drops it and GetQueueAttributes
+  // refuses the name. Keep the policy the provider set, per queue name, and answer it back (the
+  // rest of each call goes to moto). Deleting the queue forgets it.
+  const sqsTarget = "AmazonSQS";
+  const allowPolicies = new Map();
+  const queueName = (url) => String(url ?? "").split("/").pop();
+  const sqs = {
+    [`${sqsTarget}.SetQueueAttributes`]: async (req, forward, ask) => {
+      const attributes = { ...(req.Attributes ?? {}) };
+      if (!Object.hasOwn(attributes, "RedriveAllowPolicy")) return forward();
+      const policy = attributes.RedriveAllowPolicy;
+      delete attributes.RedriveAllowPolicy;
+      const r = Object.keys(attributes).length ? await ask(`${sqsTarget}.SetQueueAttributes`, { ...req, Attributes: attributes }) : { status: 200, body: "{}" };
+      if (r.status === 200) {
+        if (policy) allowPolicies.set(queueName(req.QueueUrl), policy);
+        else allowPolicies.delete(queueName(req.QueueUrl));
+      }
+      return r;
+    },
+    [`${sqsTarget}.GetQueueAttributes`]: async (req, _forward, ask) => {
+      const names = req.AttributeNames ?? [];
+      const wantsAllow = names.includes("All") || names.includes("RedriveAllowPolicy");
+      const rest = names.filter((n) => n !== "RedriveAllowPolicy");
+      const r = rest.length || !wantsAllow ? await ask(`${sqsTarget}.GetQueueAttributes`, { ...req, AttributeNames: rest }) : { status: 200, body: "{}" };
+      if (r.status !== 200) return r;
+      const out = JSON.parse(r.body || "{}");
+      const attributes = { ...(out.Attributes ?? {}) };
+      if (attributes.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(JSON.parse(attributes.RedrivePolicy));
+      const allow = allowPolicies.get(queueName(req.QueueUrl));
+      if (wantsAllow && allow) attributes.RedriveAllowPolicy = allow;
+      return { status: 200, headers: r.headers, body: JSON.stringify({ ...out, Attributes: attributes }) };
+    },
+    [`${sqsTarget}.DeleteQueue`]: async (req, forward) => {
+      const r = await forward();
+      if (r.status === 200) allowPolicies.delete(queueName(req.QueueUrl));
+      return r;
+    },
+  };
   return {
     ...ecs,
     ...logs,
+    ...sqs,
     "AnyScaleFrontendService.RegisterScalableTarget": async (req, forward) => {
       const res = await forward();
       if (res.status === 200 && req.Tags && Object.keys(req.Tags).length) {

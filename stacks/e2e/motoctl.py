@@ -19,6 +19,10 @@
       What moto holds for a service that ECS would shift traffic for: its load balancer block, the
       production and test listener rules it names (conditions, forward weights by target group
       name), and the infrastructure role with its inline policies.
+  motoctl.py <url> failed-runs <region> <rule> <log group> <resource policy> <metric filter> <alarm>
+      What moto holds for a scheduled task's failed-run chain: the EventBridge rule (pattern, state)
+      and its targets, the log group, the account's log resource policy of that name, the metric
+      filters on the log group and the alarm.
   motoctl.py <url> gaps <region>
       Asks a fresh moto, directly (not through the proxy), each call that README.md "Emulator
       gaps" lists, and reports for each whether moto still lacks it. A gap that moto has closed
@@ -59,6 +63,7 @@ def region_inventory(url, region):
     sns = client("sns", url, region)
     kms = client("kms", url, region)
     cw = client("cloudwatch", url, region)
+    sqs = client("sqs", url, region)
 
     default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
     not_default = lambda r: r.get("VpcId") not in default_vpcs  # noqa: E731
@@ -103,6 +108,15 @@ def region_inventory(url, region):
         "certificates": requested,
         "logGroups": [g["logGroupName"] for g in pages(logs, "describe_log_groups", "logGroups")],
         "scalableTargets": [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]],
+        "scalingPolicies": [
+            {"name": p["PolicyName"], "resource": p["ResourceId"], "type": p["PolicyType"], "alarms": [a["AlarmName"] for a in p.get("Alarms", [])]}
+            for p in aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+        ],
+        # What the queue holds as moto answers it (through the harness's proxy when url is the proxy's).
+        "sqsQueues": [
+            {"url": q, "name": q.rsplit("/", 1)[-1], "attributes": sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["All"])["Attributes"]}
+            for q in sqs.list_queues().get("QueueUrls", [])
+        ],
         "snsTopics": [t["TopicArn"] for t in pages(sns, "list_topics", "Topics")],
         "snsSubscriptions": [
             {"topic": x["TopicArn"], "protocol": x["Protocol"], "endpoint": x["Endpoint"]} for x in pages(sns, "list_subscriptions", "Subscriptions")
@@ -119,6 +133,8 @@ def region_inventory(url, region):
             {"name": d["DashboardName"], "body": cw.get_dashboard(DashboardName=d["DashboardName"])["DashboardBody"]}
             for d in cw.list_dashboards().get("DashboardEntries", [])
         ],
+        "eventRules": [r["Name"] for r in client("events", url, region).list_rules().get("Rules", [])],
+        "logResourcePolicies": [p["policyName"] for p in logs.describe_resource_policies().get("resourcePolicies", [])],
     }
 
 
@@ -350,6 +366,19 @@ def gaps(url, region):
     states += [a["Ipv6CidrBlockState"]["State"] for a in ec2.describe_subnets(SubnetIds=[sub["SubnetId"]])["Subnets"][0].get("Ipv6CidrBlockAssociationSet", [])]
     gap("EC2 CreateSubnet/DescribeSubnets write a subnet's IPv6 association state as {'State': ...} instead of the state", states and all(x != "associated" for x in states), f"states: {states}")
 
+    sqs = client("sqs", url, region)
+    dlq = sqs.create_queue(QueueName="gap-probe-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    src = sqs.create_queue(QueueName="gap-probe-src")["QueueUrl"]
+    sent = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": sent})
+    held = sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["All"])["Attributes"].get("RedrivePolicy")
+    gap("SQS GetQueueAttributes answers RedrivePolicy with other JSON spacing than was set", held != sent, f"set {sent}, got {held}")
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [dlq_arn]})})
+    err = fails(lambda: sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["RedriveAllowPolicy"]))
+    held = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"].get("RedriveAllowPolicy")
+    gap("SQS SetQueueAttributes/GetQueueAttributes know no RedriveAllowPolicy", err or held is None, err or f"All: {held}")
+
     logs = client("logs", url, region)
     err = fails(lambda: logs.put_query_definition(name="gap-probe", queryString="fields @message"))
     gap("CloudWatch Logs PutQueryDefinition", err, err or "answered")
@@ -384,6 +413,45 @@ def gaps(url, region):
     return {"gaps": out}
 
 
+def failed_runs(url, region, rule, log_group, policy, metric_filter, alarm):
+    events = client("events", url, region)
+    logs = client("logs", url, region)
+    cw = client("cloudwatch", url, region)
+    rules = [r for r in events.list_rules(NamePrefix=rule).get("Rules", []) if r["Name"] == rule]
+    targets = events.list_targets_by_rule(Rule=rule).get("Targets", []) if rules else []
+    groups = [g for g in logs.describe_log_groups(logGroupNamePrefix=log_group).get("logGroups", []) if g["logGroupName"] == log_group]
+    policies = [p for p in logs.describe_resource_policies().get("resourcePolicies", []) if p["policyName"] == policy]
+    filters = [
+        {"name": f["filterName"], "pattern": f["filterPattern"], "metrics": f.get("metricTransformations", [])}
+        for f in logs.describe_metric_filters(logGroupName=log_group).get("metricFilters", [])
+    ] if groups else []
+    alarms = [
+        {"name": a["AlarmName"], "metricName": a.get("MetricName"), "namespace": a.get("Namespace"), "threshold": a.get("Threshold"), "actions": a.get("AlarmActions", [])}
+        for a in cw.describe_alarms(AlarmNames=[alarm]).get("MetricAlarms", [])
+    ]
+    return {
+        "rule": {"arn": rules[0]["Arn"], "state": rules[0].get("State"), "pattern": rules[0].get("EventPattern")} if rules else None,
+        "targets": [{"id": t["Id"], "arn": t["Arn"]} for t in targets],
+        "logGroup": {"arn": groups[0]["arn"], "retention": groups[0].get("retentionInDays")} if groups else None,
+        "resourcePolicy": policies[0]["policyDocument"] if policies else None,
+        "metricFilters": filters,
+        "metricFilterName": metric_filter,
+        "alarms": alarms,
+    }
+
+
+def schedule(url, region, name, sg_name):
+    """The schedule's ECS target as the scheduler holds it, and the IDs of security groups named sg_name."""
+    sch = client("scheduler", url, region)
+    ec2 = client("ec2", url, region)
+    try:
+        target = sch.get_schedule(Name=name)["Target"]
+    except sch.exceptions.ResourceNotFoundException:
+        target = None
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [sg_name]}]).get("SecurityGroups", [])
+    return {"target": target, "securityGroupIds": [g["GroupId"] for g in groups]}
+
+
 def main():
     url, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if cmd == "inventory":
@@ -398,6 +466,10 @@ def main():
         out = disable_deletion_protection(url, *args)
     elif cmd == "traffic-shift":
         out = traffic_shift(url, *args)
+    elif cmd == "failed-runs":
+        out = failed_runs(url, *args)
+    elif cmd == "schedule":
+        out = schedule(url, *args)
     elif cmd == "gaps":
         out = gaps(url, *args)
     else:

@@ -196,7 +196,7 @@ async function motoctl(tools, url, ...args) {
 function leftovers(inv, queryDefinitions = []) {
   const left = [];
   for (const r of inv.regions) {
-    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates"]) {
+    for (const k of ["ecsServices", "loadBalancers", "targetGroups", "vpcs", "subnets", "securityGroups", "natGateways", "elasticIps", "ecsClusters", "taskDefinitions", "logGroups", "scalableTargets", "snsTopics", "snsSubscriptions", "kmsKeys", "alarms", "dashboards", "certificates", "sqsQueues", "eventRules", "logResourcePolicies"]) {
       if (r[k].length) left.push(`${r.region} ${k}: ${r[k].map((x) => x.name ?? x.id ?? x.topic ?? x).join(", ")}`);
     }
   }
@@ -244,7 +244,9 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
     check(`${stack.name}: the alarm topic's subscriptions are the configured ones`, JSON.stringify(held) === JSON.stringify(want), `emulator: ${held.join(", ")}`);
     check(`${stack.name}: the alarm topic's KMS key is in the emulator`, region.kmsKeys.length === resourcesOf(stack, "aws_kms_key").length, `${region.kmsKeys.length} key(s)`);
   }
-  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions)) {
+  // Alarms whose action is a scaling policy (a worker's wake from zero) tell no person: checkQueues checks them.
+  const scaling = (a) => a.alarm_actions.every((x) => String(x).includes("aws_appautoscaling_policy."));
+  for (const a of resourcesOf(stack, "aws_cloudwatch_metric_alarm").filter((x) => x.alarm_actions && !scaling(x))) {
     const held = region.alarms.find((x) => x.name === a.alarm_name);
     const topics = held ? [...new Set([...held.actions, ...held.okActions])] : [];
     check(
@@ -268,6 +270,87 @@ function checkOperations(stack, outputs, inv, queryDefinitions) {
     const held = queryDefinitions.map((q) => q.name).sort();
     check(`${stack.name}: the ${queries.length} saved queries are held`, JSON.stringify(held) === JSON.stringify(queries), held.join(", "));
   }
+}
+
+/** JSON with object keys sorted: the provider may normalize a pattern's key order on the way. */
+const canonical = (v) => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+/**
+ * A scheduled task's failed runs must be noticed: the EventBridge rule, as moto holds it, has the
+ * stack's pattern (this family, this cluster, STOPPED with a non-zero exit code or never finished)
+ * and sends to the log group; the log group's resource policy admits only that rule; the metric
+ * filter counts its events into the metric the alarm watches.
+ */
+async function checkFailedRuns(tools, motoUrl, st, outputs) {
+  for (const rule of resourcesOf(st, "aws_cloudwatch_event_rule")) {
+    const [group] = resourcesOf(st, "aws_cloudwatch_log_group").filter((g) => String(g.name).startsWith("/aws/events/"));
+    const [policy] = resourcesOf(st, "aws_cloudwatch_log_resource_policy");
+    const [filter] = resourcesOf(st, "aws_cloudwatch_log_metric_filter").filter((f) => f.log_group_name?.includes(Object.keys(st.json.resource.aws_cloudwatch_log_group).find((k) => st.json.resource.aws_cloudwatch_log_group[k] === group)));
+    const alarm = resourcesOf(st, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === filter?.metric_transformation?.name);
+    if (!check(`${st.name}: the failed-run rule has its log group, resource policy, metric filter and alarm in the stack`, !!group && !!policy && !!filter && !!alarm)) continue;
+    const held = await motoctl(tools, motoUrl, "failed-runs", regionOf(st), rule.name, group.name, policy.policy_name, filter.name, alarm.alarm_name);
+    const family = st.name; // the task family is `<env>-<service>`, the stack's name
+    const want = JSON.parse(rule.event_pattern);
+    const got = held.rule?.pattern ? JSON.parse(held.rule.pattern) : null;
+    const clusterArn = got?.detail?.clusterArn?.[0];
+    check(
+      `${st.name}: rule ${rule.name} matches stopped runs of family ${family} in its cluster with a non-zero exit code, TaskFailedToStart or SpotInterruption`,
+      !!got &&
+        JSON.stringify(got.source) === '["aws.ecs"]' &&
+        JSON.stringify(got["detail-type"]) === '["ECS Task State Change"]' &&
+        JSON.stringify(got.detail.group) === JSON.stringify([`family:${family}`]) &&
+        JSON.stringify(got.detail.lastStatus) === '["STOPPED"]' &&
+        /^arn:aws:ecs:[a-z0-9-]+:\d{12}:cluster\/\S+$/.test(String(clusterArn)) &&
+        JSON.stringify(got.detail.$or) === JSON.stringify([{ containers: { exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart", "SpotInterruption"] }]) &&
+        canonical({ ...want, detail: { ...want.detail, clusterArn: null } }) === canonical({ ...got, detail: { ...got.detail, clusterArn: null } }),
+      held.rule ? held.rule.pattern : "not in the emulator",
+    );
+    check(`${st.name}: rule ${rule.name} is enabled`, held.rule?.state === "ENABLED", String(held.rule?.state));
+    check(`${st.name}: rule ${rule.name} sends to log group ${group.name} only`, held.targets.length === 1 && held.logGroup !== null && held.targets[0].arn.replace(/:\*$/, "") === held.logGroup.arn.replace(/:\*$/, ""), JSON.stringify(held.targets));
+    const doc = held.resourcePolicy ? JSON.parse(held.resourcePolicy) : { Statement: [] };
+    const statements = [doc.Statement].flat();
+    const sourceArns = statements.flatMap((x) => [x.Condition?.ArnEquals?.["aws:SourceArn"] ?? []].flat());
+    const resources = statements.flatMap((x) => [x.Resource].flat());
+    check(
+      `${st.name}: resource policy ${policy.policy_name} lets only that rule write only that log group`,
+      statements.length === 1 && sourceArns.length === 1 && sourceArns[0] === held.rule?.arn && resources.length === 1 && resources[0].replace(/:\*$/, "") === String(held.logGroup?.arn).replace(/:\*$/, "") && [statements[0].Action].flat().sort().join(",") === "logs:CreateLogStream,logs:PutLogEvents",
+      held.resourcePolicy ?? "not in the emulator",
+    );
+    const mf = held.metricFilters.find((f) => f.name === filter.name);
+    check(
+      `${st.name}: metric filter ${filter.name} counts the failed runs into ${filter.metric_transformation.namespace}/${filter.metric_transformation.name}`,
+      !!mf && mf.pattern === filter.pattern && mf.metrics.length === 1 && mf.metrics[0].metricName === filter.metric_transformation.name && mf.metrics[0].metricNamespace === filter.metric_transformation.namespace,
+      JSON.stringify(mf ?? held.metricFilters),
+    );
+    const a = held.alarms[0];
+    check(
+      `${st.name}: alarm ${alarm.alarm_name} fires on one failed run${alarm.alarm_actions ? " and notifies" : ""}`,
+      !!a && a.metricName === filter.metric_transformation.name && a.namespace === filter.metric_transformation.namespace && a.threshold === 1 && (!alarm.alarm_actions || a.actions.length === 1),
+      JSON.stringify(a ?? "not in the emulator"),
+    );
+    await checkScheduleTarget(tools, motoUrl, st);
+    if (outputs.ScheduleName) check(`${st.name}: output ScheduleName is the schedule's name`, outputs.ScheduleName.value === resourcesOf(st, "aws_scheduler_schedule")[0]?.name, String(outputs.ScheduleName.value));
+  }
+}
+
+/**
+ * The schedule is what attaches the scheduled task's security group (checkov cannot see it, see
+ * stacks/scan/skips.yaml): as the scheduler holds it, its ECS target runs this family's task
+ * definition in the stack's security group only, with the stack's public-IP setting.
+ */
+async function checkScheduleTarget(tools, motoUrl, st) {
+  const [sch] = resourcesOf(st, "aws_scheduler_schedule");
+  const [sg] = resourcesOf(st, "aws_security_group");
+  if (!sch || !sg) return;
+  const held = await motoctl(tools, motoUrl, "schedule", regionOf(st), sch.name, sg.name);
+  const ecs = held.target?.EcsParameters;
+  const vpc = ecs?.NetworkConfiguration?.awsvpcConfiguration;
+  const wantPublic = sch.target.ecs_parameters.network_configuration.assign_public_ip ? "ENABLED" : "DISABLED";
+  check(
+    `${st.name}: schedule ${sch.name} runs task family ${st.name} in security group ${sg.name} only (${wantPublic === "ENABLED" ? "public IP" : "no public IP"})`,
+    !!ecs && new RegExp(`:task-definition/${st.name}(:\\d+)?$`).test(String(ecs.TaskDefinitionArn)) && held.securityGroupIds.length === 1 && JSON.stringify(vpc?.SecurityGroups) === JSON.stringify(held.securityGroupIds) && (vpc?.AssignPublicIp ?? "DISABLED") === wantPublic,
+    JSON.stringify({ taskDefinition: ecs?.TaskDefinitionArn, network: vpc, groups: held.securityGroupIds }),
+  );
 }
 
 /** An IPv6 address as a 128-bit number ("2400:6500::" -> 0x24006500000...n). */
@@ -581,6 +664,55 @@ function serialInit(run) {
   return result;
 }
 
+/**
+ * A worker's queue as configured: each aws_sqs_queue is in the emulator with its visibility timeout,
+ * retention and SQS-managed encryption; the redrive policy points at the dead-letter queue with the
+ * configured receive count; the dead-letter queue admits redrives from its source only; the
+ * scaling policies (backlog, CPU, memory, and the wake-from-zero step policy where minTasks is 0)
+ * and the queue alarms exist. Read through the harness's proxy (moto keeps no RedriveAllowPolicy).
+ */
+async function checkQueues(tools, emu, st) {
+  const queues = resourcesOf(st, "aws_sqs_queue");
+  if (!queues.length) return;
+  const region = regionOf(st);
+  const inv = (await motoctl(tools, emu.url, "inventory", region)).regions[0];
+  const held = new Map(inv.sqsQueues.map((q) => [q.name, q]));
+  for (const q of queues) {
+    const a = held.get(q.name)?.attributes;
+    if (!check(`${st.name}: queue ${q.name} is in the emulator`, !!a, [...held.keys()].join(", "))) continue;
+    const want = { MessageRetentionPeriod: String(q.message_retention_seconds), SqsManagedSseEnabled: "true", ...(q.visibility_timeout_seconds ? { VisibilityTimeout: String(q.visibility_timeout_seconds) } : {}) };
+    const got = Object.fromEntries(Object.keys(want).map((k) => [k, a[k]]));
+    check(`${st.name}: queue ${q.name} has retention, visibility timeout and SQS-managed encryption as configured`, JSON.stringify(got) === JSON.stringify(want), `emulator: ${JSON.stringify(got)}; want ${JSON.stringify(want)}`);
+  }
+  for (const r of resourcesOf(st, "aws_sqs_queue_redrive_policy")) {
+    const want = JSON.parse(r.redrive_policy);
+    const source = queues.find((q) => !q.name.endsWith("-dlq"));
+    const dlq = queues.find((q) => q.name.endsWith("-dlq"));
+    const got = JSON.parse(held.get(source?.name)?.attributes?.RedrivePolicy ?? "{}");
+    check(
+      `${st.name}: ${source?.name} redrives to ${dlq?.name} after ${want.maxReceiveCount} receives`,
+      !!dlq && got.maxReceiveCount === want.maxReceiveCount && String(got.deadLetterTargetArn).endsWith(`:${dlq.name}`),
+      `emulator: ${JSON.stringify(got)}`,
+    );
+    const allow = JSON.parse(held.get(dlq?.name)?.attributes?.RedriveAllowPolicy ?? "{}");
+    check(
+      `${st.name}: ${dlq?.name} admits redrives from ${source?.name} only`,
+      allow.redrivePermission === "byQueue" && allow.sourceQueueArns?.length === 1 && String(allow.sourceQueueArns[0]).endsWith(`:${source?.name}`),
+      `emulator: ${JSON.stringify(allow)}`,
+    );
+  }
+  const policies = resourcesOf(st, "aws_appautoscaling_policy");
+  const heldPolicies = inv.scalingPolicies.map((p) => `${p.type}:${p.name.replace(/^.*-/, "")}`).sort();
+  const wantPolicies = policies.map((p) => `${p.policy_type}:${String(p.name).replace(/^.*-/, "")}`).sort();
+  check(`${st.name}: scaling policies ${wantPolicies.join(", ")} are in the emulator`, wantPolicies.every((p) => heldPolicies.includes(p)) && wantPolicies.some((p) => p.endsWith(":backlog")), `emulator: ${heldPolicies.join(", ")}`);
+  const alarms = new Map(inv.alarms.map((x) => [x.name, x]));
+  for (const al of resourcesOf(st, "aws_cloudwatch_metric_alarm").filter((x) => /-(dead-letters|oldest-message|queue-wake)$/.test(x.alarm_name))) {
+    const a = alarms.get(al.alarm_name);
+    const actions = al.alarm_name.endsWith("-queue-wake") ? "the wake policy" : "the alarm topic";
+    check(`${st.name}: alarm ${al.alarm_name} exists and acts on ${actions}`, !!a && a.actions.length === 1 && (al.alarm_name.endsWith("-queue-wake") ? a.actions[0].includes(":scalingPolicy:") : a.actions[0].includes(":sns:") || a.actions[0].includes(":alarms")), a ? JSON.stringify(a.actions) : "missing");
+  }
+}
+
 /** init, apply and checks of one stack (its second plan: replanStack); `row` is set once an apply was attempted. */
 async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   const problems = profileProblems(st, emu.url);
@@ -602,6 +734,8 @@ async function applyStack({ tools, emu, env, logs, regions, motoUrl }, st) {
   checkOperations(st, outputs, inv, emu.queryDefinitions());
   await checkTrafficShift(tools, motoUrl, st);
   await checkDomain(tools, motoUrl, st);
+  await checkQueues(tools, emu, st);
+  await checkFailedRuns(tools, motoUrl, st, outputs);
   return { st, row, ok: true };
 }
 

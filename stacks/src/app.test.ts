@@ -8,12 +8,12 @@ describe("buildApp", () => {
     const { app, environments } = buildApp({ profile: AWS_PROFILE });
     expect(environments.map((e) => e.environment.name)).toEqual(["dev", "staging", "prod"]);
     const ids = app.node.children.map((c) => c.node.id).sort();
-    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
+    expect(ids).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-nightly", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-nightly", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 
   test("environments: synthesizes only the selected ones", () => {
     const { app } = buildApp({ profile: AWS_PROFILE, environments: ["staging"] });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 
   test("config: a new service entry adds a stack to every environment", () => {
@@ -40,7 +40,7 @@ describe("buildApp", () => {
   });
 
   test("fails when the configuration is invalid, before any stack exists", () => {
-    const config: PlatformConfig = { ...defaultConfig, services: [{ ...defaultConfig.services[0]!, memoryMiB: 4096 }] };
+    const config: PlatformConfig = { ...defaultConfig, services: [{ ...defaultConfig.services[0]!, memoryMiB: 4096 }, ...defaultConfig.services.slice(1)] };
     expect(() => buildApp({ profile: AWS_PROFILE, config })).toThrow(ConfigError);
     expect(() => buildApp({ profile: AWS_PROFILE, config })).toThrow(/dev \/ service "bun-api": cpu\/memoryMiB = "256\/4096"/);
   });

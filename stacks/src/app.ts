@@ -1,4 +1,4 @@
-import { defaultConfig, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
+import { defaultConfig, deployOrder, loadConfig, stackName, type PlatformConfig, type ResolvedEnvironment } from "@bun-fargate/config";
 import { applyPolicies, type PolicyFinding } from "@bun-fargate/constructs";
 import { App } from "cdktf";
 import { ProfileError, profileFromEnv, type SynthProfile } from "./profile";
@@ -58,9 +58,13 @@ export function buildApp(options: BuildAppOptions = {}): PlatformApp {
     const base = { environment, profile };
     const network = new NetworkStack(app, stackName(environment.name, "network"), base);
     const cluster = new ClusterStack(app, stackName(environment.name, "cluster"), { ...base, network: network.network });
-    const services = environment.services.map(
-      (service) => new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster }),
-    );
+    // Workers first where others send to them: a producer's stack references its worker's queue.
+    const byName = new Map<string, ServiceStack>();
+    for (const service of deployOrder(environment.services)) {
+      const sendsTo = service.sends.map((name) => byName.get(name)!);
+      byName.set(service.name, new ServiceStack(app, stackName(environment.name, service.name), { ...base, service, network: network.network, cluster, sendsTo }));
+    }
+    const services = environment.services.map((service) => byName.get(service.name)!);
     const runbookUrl = `https://github.com/${options.repository ?? BOOTSTRAP_DEFAULTS.repository}/blob/main/docs/operations.md`;
     const operations = new OperationsStack(app, stackName(environment.name, "operations"), { ...base, cluster, services, runbookUrl });
     for (const stack of [network, cluster, ...services, operations]) {

@@ -30,6 +30,8 @@ export const EMULATED_SERVICES = [
   "ecr",
   "ecs",
   "elbv2",
+  // EventBridge: the rule on a scheduled task's failed runs.
+  "events",
   "iam",
   "kms",
   "route53",
@@ -38,6 +40,7 @@ export const EMULATED_SERVICES = [
   "scheduler",
   "secretsmanager",
   "sns",
+  "sqs",
   "ssm",
   "sts",
 ] as const satisfies readonly (keyof AwsProviderEndpoints)[];

@@ -10,10 +10,11 @@ const config: PlatformConfig = {
   ...defaultConfig,
   services: [
     { ...defaultConfig.services[0]!, routing: { priority: 100, pathPatterns: ["/*"] } },
-    web("orders", 10),
+    web("catalog", 10),
     web("billing", 20),
     { name: "mailer", kind: "worker", source: "services/bun-api" },
-    { name: "nightly", kind: "scheduled", source: "services/bun-api", schedule: "cron(0 3 * * ? *)" },
+    { name: "etl", kind: "scheduled", source: "services/bun-api", schedule: "cron(0 3 * * ? *)" },
+    ...defaultConfig.services.slice(1),
   ],
 };
 

@@ -13,7 +13,7 @@ afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 
 const twoFaultyProdServices: PlatformConfig = {
   ...defaultConfig,
-  environments: { ...defaultConfig.environments, prod: { ...defaultConfig.environments.prod!, services: { "bun-api": { minTasks: 1 }, orders: { minTasks: 1 } } } },
+  environments: { ...defaultConfig.environments, prod: { ...defaultConfig.environments.prod!, services: { ...defaultConfig.environments.prod!.services, "bun-api": { minTasks: 1 }, orders: { minTasks: 1 } } } },
   services: [...defaultConfig.services, { ...defaultConfig.services[0]!, name: "orders", routing: { priority: 50, pathPatterns: ["/orders/*"] } }],
 };
 

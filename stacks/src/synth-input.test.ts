@@ -115,7 +115,7 @@ describe("pnpm synth refuses bad input with a message", () => {
   test("policy errors in several stacks are all reported in one run", () => {
     const files = config((c) => {
       c.services.push({ ...c.services[0]!, name: "orders", routing: { priority: 50, pathPatterns: ["/orders/*"] } });
-      c.environments.prod!.services = { "bun-api": { minTasks: 1, maxTasks: 10 }, orders: { minTasks: 1 } };
+      c.environments.prod!.services = { ...(c.environments.prod!.services as Record<string, unknown>), "bun-api": { minTasks: 1, maxTasks: 10 }, orders: { minTasks: 1 } };
     });
     const result = synth(withConfig(), files);
     expectRefused(result, /prod-bun-api\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /prod-orders\/Web\/Fargate\/Service: \[BF-ECS-003\]/, /Synth stopped: 2 error\(s\) in 2 stack\(s\) \(prod-bun-api, prod-orders\)/);
@@ -125,6 +125,6 @@ describe("pnpm synth refuses bad input with a message", () => {
     const result = synth(withConfig(), config(() => undefined));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-nightly", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-nightly", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
   });
 });

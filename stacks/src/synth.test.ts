@@ -33,7 +33,7 @@ describe("scripts/synth.mjs", () => {
 
     test("writes every stack of every environment and replaces the previous output", () => {
       expect(full.status).toBe(0);
-      expect(readdirSync(join(full.out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-operations", "prod-bun-api", "prod-cluster", "prod-network", "prod-operations", "staging-bun-api", "staging-cluster", "staging-network", "staging-operations"]);
+      expect(readdirSync(join(full.out, "stacks")).sort()).toEqual(["dev-bun-api", "dev-cluster", "dev-network", "dev-nightly", "dev-operations", "dev-worker", "prod-bun-api", "prod-cluster", "prod-network", "prod-nightly", "prod-operations", "prod-worker", "staging-bun-api", "staging-cluster", "staging-network", "staging-nightly", "staging-operations", "staging-worker"]);
       expect(existsSync(join(full.out, "previous-synth"))).toBe(false);
       expect(readdirSync(full.dir)).toEqual(["cdktf.out"]);
     });

@@ -59,7 +59,10 @@ export function compareTests(check, stacks, expected, runs = 200) {
     const b = withExpected(a, expected);
     return { n, a, b, result: compareStack(stacks[n], JSON.stringify(b, null, 2), expected) };
   });
-  const clean = base.filter((x) => passes(x.result, expected) && x.result.layout === "identical");
+  // A stack whose cdktf text has a two-line empty array (a worker's `depends_on: [\n]`) comes back
+  // from JSON.stringify as "[]": the layout difference the lane names, and nothing else.
+  const twoLineEmpty = (text) => /\[\n\s*\]/.test(text);
+  const clean = base.filter((x) => passes(x.result, expected) && x.result.layout === (twoLineEmpty(stacks[x.n]) ? "empty-arrays" : "identical"));
   check("compare: a stack with only the expected differences passes", clean.length === base.length, `${clean.length}/${base.length} stacks`);
 
   const r = random(SEED ^ 0x5eed);

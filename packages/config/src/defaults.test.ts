@@ -1,5 +1,6 @@
 import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { ALARM_DEFAULTS } from "./operations";
+import { SCHEDULING_DEFAULTS } from "./scheduling";
 import { DEFAULT_CPU, DEFAULT_MEMORY_MIB, resolveEnvironment, resolveService } from "./defaults";
 import { loadConfig } from "./load";
 import type { ResolvedService } from "./resolved";
@@ -45,10 +46,14 @@ describe("service defaults", () => {
       logLevel: "warn",
       enableExec: true,
       schedule: undefined,
+      scheduling: SCHEDULING_DEFAULTS,
+      schedulingWritten: undefined,
       routing: { priority: 10, pathPatterns: ["/orders/*"] },
       // "sandbox" is no tier's name, so it is held to prod's.
       deployment: { strategy: "canary", canaryPercent: 10, canaryMinutes: 5, bakeTimeMinutes: 10, setIn: "default" },
       permissions: [],
+      queue: undefined,
+      sends: [],
       alarms: ALARM_DEFAULTS,
     });
   });

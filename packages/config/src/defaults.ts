@@ -5,6 +5,8 @@ import { resolveCertificate } from "./domain";
 import { DeploymentSchema } from "./schema/deployment";
 import { resolveAlarms, resolveNotifications } from "./operations";
 import { resolveQuotas } from "./quotas";
+import { resolveQueue } from "./queue";
+import { resolveScheduling } from "./scheduling";
 import { DEFAULT_CONTAINER_PORT } from "./runtime";
 import type { EnvironmentConfig, PolicyTier, ServiceConfig } from "./types";
 import type { ResolvedEnvironment, ResolvedService } from "./resolved";
@@ -50,11 +52,15 @@ export function resolveService(env: EnvironmentConfig, svc: ServiceConfig, envir
     logLevel: o.logLevel ?? svc.logLevel ?? env.logLevel ?? "info",
     enableExec: o.enableExec ?? svc.enableExec ?? env.enableExec ?? false,
     schedule: o.schedule ?? svc.schedule,
+    scheduling: resolveScheduling(svc.scheduling, o.scheduling),
+    schedulingWritten: o.scheduling ?? svc.scheduling,
     routing: o.routing ?? svc.routing,
     // Grants add up: the service's own, then the environment's (ARNs of its account).
     permissions: [...(svc.permissions ?? []), ...(o.permissions ?? [])],
     deployment: deploymentFor(svc.kind, deploymentChoice(env, svc, o.deployment, environmentName)),
     alarms: resolveAlarms(svc.alarms, o.alarms),
+    queue: resolveQueue(svc.queue, o.queue),
+    sends: svc.sends ?? [],
   };
 }
 

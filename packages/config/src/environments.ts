@@ -1,5 +1,8 @@
 import type { EnvironmentConfig } from "./types";
 
+/** Why the nightly job's write is a statement: the s3 grant's `write` also allows deletes and multipart uploads, which it never makes. */
+const NIGHTLY_WRITE_REASON = "the job only puts its one report object; the s3 grant's write access would add DeleteObject and multipart actions";
+
 /**
  * The environments. Add one by adding an entry: its stacks (`<name>-network`, `<name>-cluster`,
  * `<name>-<service>`) appear at the next synth. Replace the account IDs with your own: deploys
@@ -24,6 +27,18 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["dev-alerts@example.com"] },
     // Terraform state for BF_BACKEND=s3 deploys; created by the account's bootstrap stack.
     stateBucket: "bun-fargate-dev-tfstate",
+    services: {
+      // Idle, the worker runs no task; the first message wakes it (README, "Queue workers"). Its
+      // first deploy still starts one task, so a new stack proves its image runs before it sleeps.
+      worker: { minTasks: 0, desiredTasks: 1 },
+      nightly: {
+        environment: { NIGHTLY_BUCKET: "bun-fargate-dev-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-dev-nightly", access: "read", prefix: "incoming/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-dev-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
+        ],
+      },
+    },
   },
   staging: {
     region: "us-east-1",
@@ -37,6 +52,13 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["staging-alerts@example.com"] },
     services: {
       "bun-api": { minTasks: 1, maxTasks: 4 },
+      nightly: {
+        environment: { NIGHTLY_BUCKET: "bun-fargate-staging-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-staging-nightly", access: "read", prefix: "incoming/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-staging-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
+        ],
+      },
     },
   },
   prod: {
@@ -69,6 +91,17 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     notifications: { emails: ["oncall@example.com"], webhooks: ["https://hooks.example.com/bun-fargate/alarms"] },
     services: {
       "bun-api": { minTasks: 2, maxTasks: 10 },
+      // One task per AZ: an AZ outage or a spot interruption never leaves the queue unserved.
+      worker: { minTasks: 2, maxTasks: 10 },
+      // A night's run may start up to 15 minutes late, which lets Scheduler spread it.
+      nightly: {
+        scheduling: { flexibleWindowMinutes: 15 },
+        environment: { NIGHTLY_BUCKET: "bun-fargate-prod-nightly" },
+        permissions: [
+          { grant: "s3", bucketArn: "arn:aws:s3:::bun-fargate-prod-nightly", access: "read", prefix: "incoming/" },
+          { grant: "statement", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::bun-fargate-prod-nightly/reports/*"], reason: NIGHTLY_WRITE_REASON },
+        ],
+      },
     },
   },
 };

@@ -11,6 +11,8 @@ export { MIN_REASON_LENGTH, PLATFORM_VARIABLES, RoutingSchema, SecretRefSchema, 
 export { PlatformSchema } from "./schema/platform";
 export { ALARM_DEFAULTS, hasSubscribers, type ResolvedAlarms, type ResolvedNotifications } from "./operations";
 export { EMAIL, webhookProblem } from "./schema/operations";
+export { resolveScheduling, SCHEDULING_DEFAULTS, type ResolvedScheduling } from "./scheduling";
+export { SCHEDULING_RANGES } from "./schema/scheduling";
 export { QUOTAS, type QuotaDefinition, type ResolvedQuotas } from "./quotas";
 export { AWS_REGIONS } from "./regions";
 export { looksSecret, secretFinding, type SecretFinding } from "./secrets";
@@ -40,3 +42,4 @@ export {
   type ResolvedDeployment,
 } from "./deployment";
 export { DeploymentSchema } from "./schema/deployment";
+export { deployOrder, MIN_OLDEST_MESSAGE_ALARM_SECONDS, QUEUE_DEFAULTS, QUEUE_RANGES, queueVariables, resolveQueue, sendCycle, validateQueues, type ResolvedQueue } from "./queue";

@@ -1,5 +1,6 @@
 import { DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, DEFAULT_WEB_CPU_TARGET_PERCENT } from "./capacity";
 import { ALARM_DEFAULTS } from "./operations";
+import { SCHEDULING_DEFAULTS } from "./scheduling";
 import { ConfigError, formatIssue } from "./errors";
 import { loadConfig, selectedEnvironments } from "./load";
 import { defaultConfig } from "./platform";
@@ -85,9 +86,13 @@ describe("the shipped configuration", () => {
       logLevel: "debug",
       enableExec: false,
       schedule: undefined,
+      scheduling: SCHEDULING_DEFAULTS,
+      schedulingWritten: undefined,
       routing: { priority: 100, pathPatterns: ["/*"] },
       deployment: { strategy: "rolling", setIn: "default" },
       permissions: [],
+      queue: undefined,
+      sends: ["worker"],
       alarms: ALARM_DEFAULTS,
     });
   });
@@ -121,7 +126,49 @@ describe("the shipped configuration", () => {
     });
     expect(prod.azCount).toBeGreaterThanOrEqual(2);
     expect(api("prod")).toMatchObject({ cpu: 256, memoryMiB: 512, minTasks: 2, maxTasks: 10, desiredTasks: 2, enableExec: false });
-    for (const s of prod.services) expect(s.minTasks).toBeGreaterThanOrEqual(2);
+    // A scheduled task runs one task per run; minTasks is a service's.
+    for (const s of prod.services.filter((s) => s.kind !== "scheduled")) expect(s.minTasks).toBeGreaterThanOrEqual(2);
+  });
+
+  test("nightly: at 03:00 UTC on demand, reading incoming/ and putting only reports/ of its environment's bucket; prod's window is 15 minutes", () => {
+    const nightly = (name: string) => env(name).services.find((s) => s.name === "nightly")!;
+    const bucket = "bun-fargate-dev-nightly";
+    expect(nightly("dev")).toEqual({
+      name: "nightly",
+      kind: "scheduled",
+      source: "services/nightly",
+      containerPort: 8080,
+      command: undefined,
+      healthCheckPath: undefined,
+      cpu: 256,
+      memoryMiB: 512,
+      sizeReason: undefined,
+      architecture: "ARM64",
+      minTasks: 1,
+      maxTasks: 2,
+      desiredTasks: 1,
+      requestsPerTaskPerMinute: undefined,
+      cpuTargetPercent: undefined,
+      queue: undefined,
+      sends: [],
+      spotShare: 0,
+      environment: { NIGHTLY_BUCKET: bucket, NIGHTLY_INPUT_PREFIX: "incoming/", NIGHTLY_OUTPUT_PREFIX: "reports/" },
+      secrets: {},
+      logLevel: "debug",
+      enableExec: false,
+      schedule: "cron(0 3 * * ? *)",
+      scheduling: SCHEDULING_DEFAULTS,
+      schedulingWritten: SCHEDULING_DEFAULTS,
+      routing: undefined,
+      deployment: { strategy: "rolling", setIn: "default" },
+      permissions: [
+        { grant: "s3", bucketArn: `arn:aws:s3:::${bucket}`, access: "read", prefix: "incoming/" },
+        { grant: "statement", actions: ["s3:PutObject"], resources: [`arn:aws:s3:::${bucket}/reports/*`], reason: expect.stringContaining("only puts its one report object") },
+      ],
+      alarms: ALARM_DEFAULTS,
+    });
+    expect(nightly("staging")).toMatchObject({ spotShare: 0, scheduling: SCHEDULING_DEFAULTS, environment: { NIGHTLY_BUCKET: "bun-fargate-staging-nightly" } });
+    expect(nightly("prod")).toMatchObject({ spotShare: 0, scheduling: { ...SCHEDULING_DEFAULTS, flexibleWindowMinutes: 15 }, environment: { NIGHTLY_BUCKET: "bun-fargate-prod-nightly" } });
   });
 
   test("environments use distinct accounts and non-overlapping ranges", () => {

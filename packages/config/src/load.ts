@@ -15,6 +15,7 @@ import { didYouMean } from "./suggest";
 import type { EnvironmentConfig, ServiceConfig } from "./types";
 import { validateCidrOverlaps, validateEnvironment, validateRegionQuotas } from "./validate-environment";
 import { validateService } from "./validate-service";
+import { validateQueues } from "./queue";
 
 export interface LoadOptions {
   /** Environments to load. @default - every configured environment */
@@ -115,6 +116,8 @@ export function loadConfig(config: unknown = defaultConfig, options: LoadOptions
       validateService(`${name} / service "${svc.name}"`, resolved, cross);
       resolvedServices.push(resolved);
     }
+    // Across services: only when every service resolved, or a target would look unknown.
+    if (resolvedServices.length === services.length && services.length === rawServices.length) validateQueues(name, resolvedServices, cross);
     if (issuesUnder(at)) continue;
     const resolved = { ...resolveEnvironment(root.project as string, name, env, []), services: resolvedServices };
     validateEnvironment(resolved, cross, !issuesUnder(["project"]));

@@ -103,6 +103,24 @@ describe("Elastic IPs and VPCs per region, over environments sharing an account"
   });
 });
 
+describe("CloudWatch Logs resource policies per region (10, not adjustable), one per scheduled service", () => {
+  const jobs = (n: number) => Array.from({ length: n }, (_, i) => service({ name: `job-${i + 1}`, kind: "scheduled", source: `services/job-${i + 1}`, schedule: "cron(0 3 * * ? *)", routing: undefined, healthCheckPath: undefined }));
+
+  test("ten scheduled services in one account and region fit; the eleventh is refused, naming the quota and every one", () => {
+    loads(configWith({ services: jobs(10) }));
+    const problems = problemsOf(configWith({ services: jobs(11) }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^sandbox: services = "11 scheduled services": each scheduled service adds a CloudWatch Logs resource policy for its failed-run events \(sandbox-job-1, .*sandbox-job-11\): 11 in account 123456789012, eu-west-1, AWS allows 10 \(quota "CloudWatch Logs resource policies per Region", not adjustable\); move environments to another account or region/),
+    ]);
+  });
+
+  test("counted over the environments that share an account and region, not elsewhere", () => {
+    const two = { one: environment({ vpcCidr: "10.1.0.0/16" }), two: environment({ vpcCidr: "10.2.0.0/16" }) };
+    expect(problemsOf(configWith({ environments: two, services: jobs(6) }))[0]).toContain('two: services = "12 scheduled services"');
+    loads(configWith({ environments: { ...two, two: environment({ vpcCidr: "10.2.0.0/16", region: "eu-west-2" }) }, services: jobs(6) }));
+  });
+});
+
 describe("the quotas setting", () => {
   test.each([
     ["listenerRulesPerAlb", 50, "must be the quota AWS granted this account: a whole number from the default 100 to 10000"],

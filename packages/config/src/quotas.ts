@@ -23,6 +23,8 @@ export const QUOTAS = {
   taskDefinitionBytes: { name: "Task definition size (64 KiB)", default: 65_536, adjustable: false, maximum: 65_536 },
   elasticIpsPerRegion: { name: "EC2-VPC Elastic IPs (per Region)", default: 5, adjustable: true, maximum: 10_000 },
   vpcsPerRegion: { name: "VPCs per Region", default: 5, adjustable: true, maximum: 10_000 },
+  // Each scheduled service's failed-run log group has one (FailedRuns); nothing else here makes any.
+  logResourcePoliciesPerRegion: { name: "CloudWatch Logs resource policies per Region", default: 10, adjustable: false, maximum: 10 },
 } as const satisfies Record<string, QuotaDefinition>;
 
 export type AdjustableQuota = "listenerRulesPerAlb" | "targetsPerAlb" | "rulesPerSecurityGroup" | "elasticIpsPerRegion" | "vpcsPerRegion";

@@ -6,6 +6,7 @@ import type {
   PolicyTier,
   RoutingConfig,
   Grant,
+  SchedulingConfig,
   SecretRef,
   ServiceKind,
   VpcEndpointName,
@@ -14,6 +15,8 @@ import type { ResolvedDeployment } from "./deployment";
 import type { ResolvedCertificate } from "./domain";
 import type { ResolvedAlarms, ResolvedNotifications } from "./operations";
 import type { ResolvedQuotas } from "./quotas";
+import type { ResolvedQueue } from "./queue";
+import type { ResolvedScheduling } from "./scheduling";
 
 /** A service with every default applied for one environment. */
 export interface ResolvedService {
@@ -40,6 +43,10 @@ export interface ResolvedService {
   readonly logLevel: LogLevel;
   readonly enableExec: boolean;
   readonly schedule: string | undefined;
+  /** How Scheduler starts the runs; filled in for every kind, set only on a scheduled service (validation refuses it elsewhere). */
+  readonly scheduling: ResolvedScheduling;
+  /** `scheduling` as written for this service (override, else entry), so validation can name it on another kind. */
+  readonly schedulingWritten: SchedulingConfig | undefined;
   readonly routing: RoutingConfig | undefined;
   /** How a deploy replaces the tasks (every number filled in); workers never shift traffic. */
   readonly deployment: ResolvedDeployment;
@@ -47,6 +54,10 @@ export interface ResolvedService {
   readonly permissions: readonly Grant[];
   /** Thresholds of the alarms that notify the environment's alarm topic. */
   readonly alarms: ResolvedAlarms;
+  /** The job queue of a worker (the service's keys, then the environment's); undefined without one. */
+  readonly queue: ResolvedQueue | undefined;
+  /** Workers whose queues this service sends to. */
+  readonly sends: readonly string[];
 }
 
 /** An environment with every default applied and its services resolved. */

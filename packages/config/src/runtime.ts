@@ -54,3 +54,57 @@ export const ENV = {
   environment: "ENVIRONMENT",
   drainTimeoutMs: "DRAIN_TIMEOUT_MS",
 } as const;
+
+/**
+ * The worker contract: what the platform injects into a `worker` with a `queue` and into each
+ * service that `sends` to it, and how the worker shows it is alive. services/worker reads these
+ * names; the stacks set them.
+ *
+ * Health: a worker serves no HTTP. Its container health check is the same command as every
+ * service's (`CONTAINER_BINARY HEALTHCHECK_ARG`): it exits 0 when `HEARTBEAT_FILE` was modified
+ * within the last WORKER_HEARTBEAT_STALE_SECONDS, 1 otherwise. The worker touches the file at start
+ * and at least every WORKER_HEARTBEAT_INTERVAL_SECONDS while its poll loop is alive, so a stuck loop
+ * fails the check within a minute and ECS replaces the task.
+ */
+export const WORKER_ENV = {
+  /** The worker's own queue. */
+  queueUrl: "QUEUE_URL",
+  /** The queue's visibility timeout (VISIBILITY_TIMEOUT_RATIO x maxJobSeconds, at least MIN_VISIBILITY_TIMEOUT_SECONDS). */
+  visibilityTimeoutSeconds: "QUEUE_VISIBILITY_TIMEOUT_SECONDS",
+  /** The longest a job may run, as declared in the worker's `queue.maxJobSeconds`. */
+  maxJobSeconds: "MAX_JOB_SECONDS",
+} as const;
+
+/** The worker's own tuning: not injected, read by the worker with these defaults. */
+export const WORKER_TUNING = {
+  concurrency: { name: "WORKER_CONCURRENCY", default: 4 },
+  heartbeatFile: { name: "HEARTBEAT_FILE", default: "/tmp/worker-heartbeat" },
+} as const;
+
+/** How often a live worker touches its heartbeat file. */
+export const WORKER_HEARTBEAT_INTERVAL_SECONDS = 15;
+
+/** A heartbeat older than this fails the worker's health check (four missed intervals). */
+export const WORKER_HEARTBEAT_STALE_SECONDS = 60;
+
+/**
+ * Visibility timeout = this x the job's maximum duration: the ratio AWS recommends for Lambda's SQS
+ * event sources, so that a slow job is not handed to a second worker while the first still runs.
+ */
+export const VISIBILITY_TIMEOUT_RATIO = 6;
+
+/** SQS's default visibility timeout, the floor for short jobs. */
+export const MIN_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/** SQS's maximum visibility timeout (12 hours). */
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/** The visibility timeout of a queue whose jobs run at most `maxJobSeconds`. */
+export function visibilityTimeoutSeconds(maxJobSeconds: number): number {
+  return Math.max(MIN_VISIBILITY_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_RATIO * maxJobSeconds);
+}
+
+/** The variable a producer reads its target worker's queue URL from: `WORKER_QUEUE_URL` for `worker`. */
+export function producerQueueUrlVariable(worker: string): string {
+  return `${worker.toUpperCase().replace(/-/g, "_")}_QUEUE_URL`;
+}

@@ -63,7 +63,7 @@ describe("wrong types are refused, not coerced", () => {
   test("a service entry that is not an object, and a configuration that is not one", () => {
     const config = shippedCopy() as unknown as { services: unknown[] };
     config.services.push("orders");
-    expect(problemsOf(config)).toEqual(['services[1]: (the whole entry) = "orders": must be an object { name, kind, source, ... }, not a string']);
+    expect(problemsOf(config)).toEqual([`services[${config.services.length - 1}]: (the whole entry) = "orders": must be an object { name, kind, source, ... }, not a string`]);
     expect(problemsOf(null)).toEqual(["config: (the whole entry) = null: must be an object { project, environments, services }, not null"]);
     expect(problemsOf([])).toEqual(["config: (the whole entry) = []: must be an object { project, environments, services }, not a list"]);
   });
@@ -111,9 +111,9 @@ describe("unknown keys are refused, naming the key, with the closest known one",
 
   test("an override for a service that does not exist is refused, with the closest name", () => {
     expect(problemsOf(withDev((dev) => (dev.services = { "bun-apis": { minTasks: 1 } })))).toEqual([
-      'dev: services.bun-apis = "bun-apis": overrides an unknown service (did you mean "bun-api"?); configured: bun-api',
+      'dev: services.bun-apis = "bun-apis": overrides an unknown service (did you mean "bun-api"?); configured: bun-api, worker, nightly',
     ]);
-    expect(problemsOf(withDev((dev) => (dev.services = { mailer: {} })))).toEqual(['dev: services.mailer = "mailer": overrides an unknown service; configured: bun-api']);
+    expect(problemsOf(withDev((dev) => (dev.services = { mailer: {} })))).toEqual(['dev: services.mailer = "mailer": overrides an unknown service; configured: bun-api, worker, nightly']);
   });
 
   test("an override given as a list is refused as a list, not read as services named 0, 1, ...", () => {
@@ -220,10 +220,12 @@ describe("a configuration that cannot be read as plain data", () => {
   });
 
   test.each(["__proto__", "constructor", "prototype"])("a %s key is refused where it is, not skipped or turned into a prototype", (key) => {
-    const dev = JSON.stringify(shippedCopy().environments.dev);
+    // Dev without its per-service overrides: the configurations below have one service or none.
+    const { services: _overrides, ...devEntry } = shippedCopy().environments.dev!;
+    const dev = JSON.stringify(devEntry);
     const config = JSON.parse(`{"project":"bunfg","services":[],"environments":{"dev":${dev}},"${key}":{"polluted":true}}`) as unknown;
     expect(problemsOf(config)).toEqual([`config: ${key} = "${key}": is a name JavaScript reserves for objects; no setting, variable or service is called that`]);
-    const api = JSON.stringify(shippedCopy().services[0]).replace(/^\{/, `{"environment":{"${key}":"x"},`);
+    const api = JSON.stringify({ ...shippedCopy().services[0], sends: undefined }).replace(/^\{/, `{"environment":{"${key}":"x"},`);
     const withVariable = JSON.parse(`{"project":"bunfg","services":[${api}],"environments":{"dev":${dev}}}`) as unknown;
     expect(problemsOf(withVariable)).toEqual([`service "bun-api": environment.${key} = "${key}": is a name JavaScript reserves for objects; no setting, variable or service is called that`]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

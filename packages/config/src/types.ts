@@ -31,6 +31,8 @@ export type ActiveHours = NonNullable<EnvironmentConfig["activeHours"]>;
 export type NotificationsConfig = NonNullable<EnvironmentConfig["notifications"]>;
 /** A service's alarm thresholds, as written. */
 export type AlarmsConfig = NonNullable<ServiceConfig["alarms"]>;
+/** A scheduled service's `scheduling`, as written. */
+export type SchedulingConfig = NonNullable<ServiceConfig["scheduling"]>;
 /** Raised AWS quotas of an environment. */
 export type QuotaSettings = NonNullable<EnvironmentConfig["quotas"]>;
 

@@ -231,6 +231,17 @@ export function validateRegionQuotas(envs: readonly ResolvedEnvironment[], issue
     if (eips > eipQuota) {
       issues.push({ where: last.name, field: "natStrategy", value: last.natStrategy, problem: `the NAT gateways of ${names} in account ${account}, ${region} need ${eips} Elastic IPs, ${quotaText("elasticIpsPerRegion", eipQuota)}` });
     }
+    // Every scheduled service writes its failed runs through a resource policy of the account's.
+    const scheduled = group.flatMap((e) => e.services.filter((s) => s.kind === "scheduled").map((s) => `${e.name}-${s.name}`));
+    const policies = QUOTAS.logResourcePoliciesPerRegion.default;
+    if (scheduled.length > policies) {
+      issues.push({
+        where: last.name,
+        field: "services",
+        value: `${scheduled.length} scheduled services`,
+        problem: `each scheduled service adds a CloudWatch Logs resource policy for its failed-run events (${scheduled.join(", ")}): ${scheduled.length} in account ${account}, ${region}, ${quotaText("logResourcePoliciesPerRegion", policies)}; move environments to another account or region, or run several jobs as one service`,
+      });
+    }
     const vpcQuota = Math.max(...group.map((e) => e.quotas.vpcsPerRegion));
     if (group.length > vpcQuota) {
       issues.push({ where: last.name, field: "region", value: region, problem: `${names} put ${group.length} VPCs in account ${account}, ${region}, ${quotaText("vpcsPerRegion", vpcQuota)}` });

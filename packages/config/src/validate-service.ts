@@ -32,8 +32,9 @@ function validateKind(svc: ResolvedService, report: Report): void {
   }
   if (svc.kind === "scheduled") {
     if (svc.schedule === undefined) report("schedule", undefined, 'a scheduled service needs a schedule: "cron(<6 fields>)" or "rate(<n> <unit>)", e.g. "cron(0 3 * * ? *)"');
-  } else if (svc.schedule !== undefined) {
-    report("schedule", svc.schedule, `only scheduled services take a schedule; this one is a ${svc.kind}`);
+  } else {
+    if (svc.schedule !== undefined) report("schedule", svc.schedule, `only scheduled services take a schedule; this one is a ${svc.kind}`);
+    if (svc.schedulingWritten) report("scheduling", svc.schedulingWritten, `only scheduled services are started by EventBridge Scheduler; this one is a ${svc.kind}`);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Lifecycle } from "./lifecycle";
 import type { Logger } from "@bun-fargate/service-kit/log/logger";
 import { healthRoutes } from "./routes/health";
 import { infoRoutes } from "./routes/info";
+import { jobRoutes, type JobQueue } from "./routes/jobs";
 import { NoteStore, noteRoutes } from "./routes/notes";
 import { RequestContext, requestContext } from "./trace/context";
 import { newTraceId } from "@bun-fargate/service-kit/trace/trace-id";
@@ -28,6 +29,8 @@ export interface AppOptions {
   readonly lifecycle: Lifecycle;
   /** @default - a new empty store */
   readonly notes?: NoteStore;
+  /** Where POST /v1/jobs enqueues. @default - none: POST /v1/jobs answers 503 */
+  readonly jobs?: JobQueue;
 }
 
 export interface App {
@@ -53,6 +56,7 @@ export function createApp(options: AppOptions): App {
     ...healthRoutes(lifecycle),
     ...infoRoutes({ service: config.serviceName, version: config.appVersion, environment: config.environment }),
     ...noteRoutes(options.notes ?? new NoteStore()),
+    ...jobRoutes(options.jobs),
   };
   const compiled = compileRoutes(table);
   const instrumentOptions = { logger, healthRoutes: new Set([LIVENESS_PATH, READINESS_PATH]) };

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
 import { isIP } from "node:net";
 import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 
@@ -22,10 +22,15 @@ export interface Config {
   readonly drainDelayMs: number;
   /** DRAIN_TIMEOUT_MS: how long in-flight requests get to finish once the listener closes. @default 10000 (DRAIN_TIMEOUT_MS) */
   readonly drainTimeoutMs: number;
+  /** WORKER_QUEUE_URL: the worker's queue, injected by the platform on a service that `sends` to it. @default - unset: POST /v1/jobs answers 503 */
+  readonly workerQueueUrl: string | undefined;
 }
 
 /** Service-only variables (the platform-wide names are in `ENV` of @bun-fargate/config/runtime). */
-export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS" } as const;
+export const SERVICE_ENV = { host: "HOST", logFormat: "LOG_FORMAT", drainDelayMs: "DRAIN_DELAY_MS", workerQueueUrl: producerQueueUrlVariable("worker") } as const;
+
+/** An SQS queue URL (AWS's, or an emulator's on http://host:port). */
+const QUEUE_URL = /^https?:\/\/[^\s/]+\/\d{1,12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 
 /** Every interface: what a container needs, since the ALB reaches the task on its ENI address. */
 export const DEFAULT_HOST = "0.0.0.0";
@@ -81,7 +86,11 @@ export function loadConfig(env: Env): Config {
     maxDrain,
     `an integer from 0 to ${maxDrain} (milliseconds): with ${SERVICE_ENV.drainDelayMs}=${drainDelayMs}, shutdown must end ${EXIT_MARGIN_MS} ms before ECS sends SIGKILL at ${KILL_AFTER_MS} ms`,
   );
-  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs };
+  const workerQueueUrl = env[SERVICE_ENV.workerQueueUrl];
+  if (workerQueueUrl !== undefined && !QUEUE_URL.test(workerQueueUrl)) {
+    throw new ConfigError(SERVICE_ENV.workerQueueUrl, workerQueueUrl, "an SQS queue URL, https://sqs.<region>.amazonaws.com/<account>/<queue name>");
+  }
+  return { port, host, logLevel, logFormat, serviceName, appVersion, environment, drainDelayMs, drainTimeoutMs, workerQueueUrl };
 }
 
 /** Where the health check client connects: HOST (loopback when it is a wildcard) and PORT, which must be a real port. */

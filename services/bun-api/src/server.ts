@@ -5,10 +5,13 @@ import type { Config } from "./config";
 import { MAX_BODY_BYTES } from "./http/body";
 import { Lifecycle } from "./lifecycle";
 import type { Logger } from "@bun-fargate/service-kit/log/logger";
+import { SqsJobQueue, type JobQueue } from "./routes/jobs";
 
 export interface ServiceOptions {
   readonly config: Config;
   readonly logger: Logger;
+  /** @default - SQS at config.workerQueueUrl when it is set, else none */
+  readonly jobs?: JobQueue;
 }
 
 /** While draining, how often the count of requests in flight is read. */
@@ -31,7 +34,8 @@ export interface Service {
 export function startService(options: ServiceOptions): Service {
   const { config, logger } = options;
   const lifecycle = new Lifecycle();
-  const app = createApp({ config, logger, lifecycle });
+  const sqs = options.jobs === undefined && config.workerQueueUrl !== undefined ? new SqsJobQueue(config.workerQueueUrl) : undefined;
+  const app = createApp({ config, logger, lifecycle, jobs: options.jobs ?? sqs });
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
@@ -56,6 +60,8 @@ export function startService(options: ServiceOptions): Service {
     drainTimeoutMs: config.drainTimeoutMs,
     bun: Bun.version,
   });
+  // The SDK loads once the server answers, so the first POST /v1/jobs does not wait for it.
+  sqs?.warm();
 
   let shutdown: Promise<number> | undefined;
   return {
@@ -63,7 +69,7 @@ export function startService(options: ServiceOptions): Service {
     app,
     lifecycle,
     shutdown(signal) {
-      shutdown ??= drain(server, lifecycle, logger, config, signal);
+      shutdown ??= drain(server, lifecycle, logger, config, signal).finally(() => sqs?.destroy());
       return shutdown;
     },
   };

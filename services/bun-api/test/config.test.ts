@@ -24,6 +24,7 @@ describe("loadConfig", () => {
       environment: "local",
       drainDelayMs: 0,
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      workerQueueUrl: undefined,
     });
   });
 
@@ -38,6 +39,7 @@ describe("loadConfig", () => {
       [SERVICE_ENV.drainDelayMs]: "2000",
       [SERVICE_ENV.logFormat]: "pretty",
       [SERVICE_ENV.host]: "127.0.0.1",
+      [SERVICE_ENV.workerQueueUrl]: "https://sqs.eu-west-1.amazonaws.com/123456789012/bunfg-prod-worker",
     });
     expect(config).toEqual({
       port: 9000,
@@ -49,6 +51,7 @@ describe("loadConfig", () => {
       environment: "prod",
       drainDelayMs: 2000,
       drainTimeoutMs: 5000,
+      workerQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/bunfg-prod-worker",
     });
   });
 
@@ -89,6 +92,9 @@ describe("loadConfig", () => {
     ["HOST", "0.0.0.0:8080", "an IPv4 or IPv6 address"],
     ["HOST", "[::1]", "an IPv4 or IPv6 address"],
     ["HOST", " 127.0.0.1", "an IPv4 or IPv6 address"],
+    ["WORKER_QUEUE_URL", "", "an SQS queue URL"],
+    ["WORKER_QUEUE_URL", "bunfg-prod-worker", "an SQS queue URL"],
+    ["WORKER_QUEUE_URL", "arn:aws:sqs:eu-west-1:123456789012:bunfg-prod-worker", "an SQS queue URL"],
   ])("%s=%p is refused, naming the variable, the value and what is allowed", (variable, value, allowed) => {
     const err = rejects({ [variable]: value });
     expect(err.variable).toBe(variable);

@@ -10,7 +10,11 @@ const withEtl: PlatformConfig = {
 
 describe("serviceBuilds", () => {
   test("defaults: one image per service, built from its folder's Dockerfile for its architecture", () => {
-    expect(serviceBuilds(loadConfig())).toEqual([{ name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" }]);
+    expect(serviceBuilds(loadConfig())).toEqual([
+      { name: "bun-api", dockerfile: "services/bun-api/Dockerfile", platforms: "linux/arm64" },
+      { name: "worker", dockerfile: "services/worker/Dockerfile", platforms: "linux/arm64" },
+      { name: "nightly", dockerfile: "services/nightly/Dockerfile", platforms: "linux/arm64" },
+    ]);
   });
 
   test("an environment on another architecture makes the one image multi-platform", () => {
@@ -33,7 +37,17 @@ describe("deployTarget", () => {
       cluster: "bunfg-dev",
       infraStacks: ["dev-network", "dev-cluster"],
       operationsStacks: ["dev-operations"],
+      // Deploy order: the worker before bun-api, which sends to its queue.
       services: [
+        {
+          name: "worker",
+          kind: "worker",
+          stack: "dev-worker",
+          repository: "bunfg/dev/worker",
+          ecsService: "worker",
+          family: "dev-worker",
+          deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
+        },
         {
           name: "bun-api",
           kind: "web",
@@ -44,6 +58,7 @@ describe("deployTarget", () => {
           healthCheckPath: "/readyz",
           deployment: { strategy: "rolling", shiftMinutes: 0, bakeTimeMinutes: 0 },
         },
+        { name: "nightly", kind: "scheduled", stack: "dev-nightly", repository: "bunfg/dev/nightly", family: "dev-nightly", schedule: "dev-nightly" },
       ],
       protected: false,
     });
@@ -51,9 +66,9 @@ describe("deployTarget", () => {
   });
 
   test("a traffic-shifting service carries its shift and bake minutes and the test rule's header", () => {
-    const [api] = deployTarget(loadConfig(), "prod").services;
+    const api = deployTarget(loadConfig(), "prod").services.find((s) => s.name === "bun-api");
     expect(api).toMatchObject({ deployment: { strategy: "canary", shiftMinutes: 5, bakeTimeMinutes: 10 }, testHeader: { name: "X-Test-Traffic", value: "1" } });
-    expect(deployTarget(loadConfig(), "staging").services[0]).toMatchObject({ deployment: { strategy: "linear", shiftMinutes: 3, bakeTimeMinutes: 5 } });
+    expect(deployTarget(loadConfig(), "staging").services.find((s) => s.name === "bun-api")).toMatchObject({ deployment: { strategy: "linear", shiftMinutes: 3, bakeTimeMinutes: 5 } });
   });
 
   test("a scheduled service has a schedule and no ECS service", () => {

@@ -1,4 +1,4 @@
-import { repositoryName, shiftMinutes, stackName, TEST_TRAFFIC_HEADER, type Architecture, type DeploymentStrategy, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
+import { deployOrder, repositoryName, shiftMinutes, stackName, TEST_TRAFFIC_HEADER, type Architecture, type DeploymentStrategy, type LoadedConfig, type ServiceKind } from "@bun-fargate/config";
 import { deployRoleName } from "../stacks/bootstrap-stack";
 
 /**
@@ -83,7 +83,8 @@ export function deployTarget(config: LoadedConfig, environment: string): DeployT
     cluster: `${config.project}-${env.name}`,
     infraStacks: [stackName(env.name, "network"), stackName(env.name, "cluster")],
     operationsStacks: [stackName(env.name, "operations")],
-    services: env.services.map((svc) => ({
+    // The order stacks are applied in: each worker before the services that send to its queue.
+    services: deployOrder(env.services).map((svc) => ({
       name: svc.name,
       kind: svc.kind,
       stack: stackName(env.name, svc.name),

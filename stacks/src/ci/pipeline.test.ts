@@ -74,7 +74,7 @@ describe("pipeline.ts", () => {
       "infra-stacks=dev-network dev-cluster",
       "operations-stacks=dev-operations",
     ]);
-    expect(JSON.parse(readFileSync(join(work, "target.json"), "utf8"))).toMatchObject({ cluster: "bunfg-dev", services: [{ name: "bun-api", family: "dev-bun-api" }] });
+    expect(JSON.parse(readFileSync(join(work, "target.json"), "utf8"))).toMatchObject({ cluster: "bunfg-dev", services: [{ name: "worker", family: "dev-worker" }, { name: "bun-api", family: "dev-bun-api" }, { name: "nightly", family: "dev-nightly", schedule: "dev-nightly" }] });
   });
 
   test("verify passes against AWS answers and the service's URL, and writes the summary row", async () => {

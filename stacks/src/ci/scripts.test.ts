@@ -27,6 +27,9 @@ maybe("push-images.sh", () => {
     writeFileSync(join(dir, "image.tar"), "");
     writeFileSync(join(dir, "image.json"), JSON.stringify({ service: "bun-api", revision: "abc1234", digest: D, platformDigests: [] }));
     repo.fake("skopeo", [{ match: "^copy " }]);
+    // One service's push at a time: the target narrowed to bun-api.
+    const target = deployTarget(loadConfig(), "dev");
+    writeFileSync(join(repo.root, "dev.json"), JSON.stringify({ ...target, services: target.services.filter((s) => s.name === "bun-api") }));
   });
   const push = () => repo.run("scripts/ci/push-images.sh", ["images", "dev.json", "release.json"], { GITHUB_RUN_ID: "42" });
   const pushed = { match: `imageDigest=${D} --query`, stdout: `${D}\n` };
@@ -119,6 +122,15 @@ maybe("deploy-services.sh", () => {
     expect(readFileSync(join(repo.root, "output"), "utf8")).toBe("url=http://alb.example/\n");
   });
 
+  test("deploys a worker before the service that sends to its queue, whatever the release's key order", () => {
+    const worker = `${REGISTRY}/bunfg/dev/worker@${D}`;
+    writeFileSync(join(repo.root, "release.json"), JSON.stringify({ "bun-api": { image: IMAGE, version: "abc1234", acceptDigests: "" }, worker: { image: worker, version: "abc1234", acceptDigests: "" } }));
+    repo.fake("aws", [{ match: "imageTag=release-abc1234", stdout: `${D}\n` }]);
+    repo.fake("stacks/node_modules/.bin/bun", [{ match: "pipeline.ts verify" }]);
+    expect(deploy().status).toBe(0);
+    expect(repo.calls().filter((c) => c.startsWith("pnpm exec cdktf deploy")).map((c) => c.split(" ")[4])).toEqual(["dev-worker", "dev-bun-api"]);
+  });
+
   test("fails without tagging when the verification fails", () => {
     repo.fake("stacks/node_modules/.bin/bun", [{ match: "verify", exit: 1, stderr: "::error::bun-api: rolled back" }]);
     expect(deploy().status).toBe(1);
@@ -156,20 +168,16 @@ maybe("destroy-environment.sh", () => {
       { match: "^ecr batch-delete-image" },
     ]);
     expect(repo.run("scripts/ci/destroy-environment.sh", ["dev.json"]).status).toBe(0);
-    expect(repo.calls().map((c) => c.split(" ").slice(0, 4).join(" "))).toEqual([
-      "pnpm exec cdktf destroy",
-      "pnpm exec cdktf destroy",
-      "aws ecr describe-repositories --repository-names",
-      "aws ecr list-images --repository-name",
-      "aws ecr batch-delete-image --repository-name",
-      "aws ecr list-images --repository-name",
-      "pnpm exec cdktf destroy",
-      "pnpm exec cdktf destroy",
-    ]);
+    expect(repo.calls().filter((c) => c.startsWith("aws ecr batch-delete-image"))).toHaveLength(1);
     const destroys = repo.calls().filter((c) => c.includes("destroy"));
     expect(destroys[0]).toContain("dev-operations --skip-synth --auto-approve --ignore-missing-stack-dependencies");
-    expect(destroys[1]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
-    expect(destroys.slice(2).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
+    // Services in reverse deploy order: nightly, then the producer before the worker whose queue it sends to.
+    expect(destroys[1]).toContain("dev-nightly --skip-synth");
+    expect(destroys[2]).toContain(`dev-bun-api --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/bun-api@sha256:${"0".repeat(64)}`);
+    // Images are deleted before the cluster goes.
+    expect(destroys[3]).toContain(`dev-worker --skip-synth --auto-approve --ignore-missing-stack-dependencies --var=image=${REGISTRY}/bunfg/dev/worker@sha256:${"0".repeat(64)}`);
+    expect(repo.calls().findIndex((c) => c.startsWith("aws ecr batch-delete-image"))).toBeLessThan(repo.calls().findIndex((c) => c.includes("dev-cluster")));
+    expect(destroys.slice(4).map((c) => c.split(" ")[4])).toEqual(["dev-cluster", "dev-network"]);
   });
 
   test("refuses a protected environment before touching anything", () => {

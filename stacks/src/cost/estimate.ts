@@ -215,6 +215,28 @@ export function ownsAccounts(env: EnvironmentInventory, all: readonly Environmen
   return all.every((other) => other === env || !other.accounts.some((a) => env.accounts.includes(a)));
 }
 
+/** A long-polling receive waits 20 s: an idle consumer task makes 3 requests a minute. */
+export const IDLE_RECEIVES_PER_TASK_HOUR = 3600 / 20;
+
+/**
+ * SQS requests of an idle month: the queue consumers' long-polling receives, from their running
+ * tasks. Jobs add about three requests each (send, receive, delete), not estimated: the job rate is
+ * the application's. The first million a month is free per account.
+ */
+export function sqsLine(env: EnvironmentInventory, p: RegionPrices, hours: number, freeTier: boolean): CostLine | undefined {
+  if (env.sqsQueues === 0) return undefined;
+  const consumers = runningTasks(env.workloads, hours, (w) => env.queueConsumerStacks.includes(w.stack));
+  const requests = (tasks: number) => tasks * IDLE_RECEIVES_PER_TASK_HOUR * hours;
+  const free = freeTier ? p.sqsFreeRequests : 0;
+  const cost = (tasks: number) => (Math.max(0, requests(tasks) - free) / 1e6) * p.sqsRequestsPerMillion;
+  const label = (tasks: number) => `${fmt(requests(tasks) / 1e6)}M requests`;
+  return {
+    item: `SQS: ${env.sqsQueues} queues, idle long polling (jobs add ~3 requests each)`,
+    quantity: { min: label(consumers.min), max: label(consumers.max) },
+    monthly: { min: cost(consumers.min), max: cost(consumers.max) },
+  };
+}
+
 export function estimate(env: EnvironmentInventory, table: PriceTable, all: readonly EnvironmentInventory[] = [env]): EnvironmentEstimate {
   const { prices: p, note } = regionPrices(table, env.region);
   const a = assumptionsFor(table, env.name);
@@ -253,6 +275,7 @@ export function estimate(env: EnvironmentInventory, table: PriceTable, all: read
     env.hostedZones > 0 ? flat("Route 53 hosted zones", `${env.hostedZones} zone${env.hostedZones > 1 ? "s" : ""}`, env.hostedZones * p.hostedZoneMonth) : undefined,
     // Route 53 does not charge for alias queries to an ALB; the other queries of the domain are the validation record's, a few a month.
     env.aliasRecords > 0 ? flat("Route 53 alias records to the ALB (queries free)", `${env.aliasRecords} record${env.aliasRecords > 1 ? "s" : ""}`, 0) : undefined,
+    sqsLine(env, p, hours, ownsAccounts(env, all)),
     env.certificates > 0 ? flat("ACM public certificate (free)", `${env.certificates} certificate${env.certificates > 1 ? "s" : ""}`, 0) : undefined,
   ];
   const kept = lines.filter((l): l is CostLine => l !== undefined);

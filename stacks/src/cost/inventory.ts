@@ -83,6 +83,10 @@ export interface EnvironmentInventory {
   readonly aliasRecords: number;
   /** Public ACM certificates the stacks request: free. */
   readonly certificates: number;
+  /** SQS queues (a worker's queue and its dead-letter queue). */
+  readonly sqsQueues: number;
+  /** Stacks whose workload long-polls a queue of its stack (the receives are billed requests). */
+  readonly queueConsumerStacks: readonly string[];
   /** What could not be read and was assumed instead. */
   readonly notes: readonly string[];
 }
@@ -218,6 +222,8 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
   const hostedZonesLookedUp: string[] = [];
   let aliasRecords = 0;
   let certificates = 0;
+  let sqsQueues = 0;
+  const queueConsumerStacks: string[] = [];
   let region = "";
   const accounts = new Set<string>();
   let clusterDefault: CapacityStrategy | undefined;
@@ -329,6 +335,10 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     }
     aliasRecords += totalInstances(resources(stack, "aws_route53_record").filter((r) => r.attrs.alias !== undefined));
     certificates += totalInstances(resources(stack, "aws_acm_certificate"));
+    const queues = resources(stack, "aws_sqs_queue");
+    sqsQueues += totalInstances(queues);
+    // A queue with long polling is a worker's: its tasks poll it all the time they run.
+    if (queues.some((q) => (numberOf(q.attrs.receive_wait_time_seconds) ?? 0) > 0)) queueConsumerStacks.push(stack.name);
   }
 
   return {
@@ -354,6 +364,8 @@ export function inventory(name: string, stacks: readonly StackJson[], all: Reado
     hostedZonesLookedUp,
     aliasRecords,
     certificates,
+    sqsQueues,
+    queueConsumerStacks,
     notes,
   };
 }

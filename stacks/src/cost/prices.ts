@@ -25,6 +25,10 @@ export interface RegionPrices {
   /** Email deliveries past the free 1,000 a month, per 100,000. */
   readonly snsEmailPer100k: number;
   readonly hostedZoneMonth: number;
+  /** SQS standard queue requests, per million (each 64 KB chunk of a payload is a request). */
+  readonly sqsRequestsPerMillion: number;
+  /** SQS's always-free requests a month, per account. */
+  readonly sqsFreeRequests: number;
   readonly cloudwatchFreeTier: { readonly logsGb: number; readonly metrics: number; readonly alarms: number; readonly dashboards: number };
 }
 

@@ -101,7 +101,7 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
   const services = serviceSettings(synthesized());
 
   test("every environment's service, with its strategy, health checks, drain and alarms as synthesized", () => {
-    const by = Object.fromEntries(services.map((s) => [s.environment, s.settings]));
+    const by = Object.fromEntries(services.filter((s) => s.service === "bun-api").map((s) => [s.environment, s.settings]));
     expect(by.dev).toEqual({ strategy: "ROLLING", bakeMinutes: 0, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 15, containerHealthCheckIntervalSeconds: 10, alarmWindowSeconds: 180, automaticRollback: true });
     expect(by.prod).toMatchObject({ strategy: "CANARY", bakeMinutes: 10, canaryPercent: 10, canaryMinutes: 5, alarmWindowSeconds: 180 });
     expect(by.staging).toMatchObject({ strategy: "LINEAR", bakeMinutes: 5, stepPercent: 25, stepMinutes: 1 });
@@ -111,14 +111,18 @@ describe("deploy-time settings, read from the synthesized stacks", () => {
     const table = rows(services);
     expect(table.map((r) => [r.environment, duration(r.ours.completeSeconds), duration(r.ours.rollbackSeconds)])).toEqual([
       ["dev", "82 s", "65 s"],
+      // The worker: no ALB to drain or pass health checks (rolling in dev, blue-green in staging and prod).
+      ["dev", "57 s", "55 s"],
       ["staging", "9 min 47 s", "5 s"],
+      ["staging", "6 min 7 s", "5 s"],
       ["prod", "16 min 37 s", "5 s"],
+      ["prod", "11 min 7 s", "5 s"],
     ]);
     expect(goals(table).filter((g) => !g.met)).toEqual([]);
   });
 
   test("a worker has no load balancer: only its container check admits a task, and nothing drains", () => {
-    const config: PlatformConfig = { ...defaultConfig, environments: { dev: defaultConfig.environments.dev! }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
+    const config: PlatformConfig = { ...defaultConfig, environments: { dev: { ...defaultConfig.environments.dev!, services: {} } }, services: [{ name: "mailer", kind: "worker", source: "services/bun-api" }] };
     const [worker] = serviceSettings(synthesized(config));
     expect(worker?.settings).toMatchObject({ strategy: "ROLLING", healthyThreshold: 0, deregistrationDelaySeconds: 0, containerHealthCheckIntervalSeconds: 10, automaticRollback: true });
     expect(deployTime(worker!.settings).completeSeconds).toBe(45 + 10 + 0 + 2);

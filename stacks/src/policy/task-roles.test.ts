@@ -73,8 +73,10 @@ describe("task roles across every environment", () => {
     const all = taskDefinitions(config);
     expect(all.map((t) => t.stack).sort()).toEqual(Object.keys(defaultConfig.environments).flatMap((e) => defaultConfig.services.map((s) => `${e}-${s.name}`)).sort());
     for (const { stack, task, execution } of all) {
-      // The shipped services declare no permissions: their task roles hold nothing.
-      expect({ stack, granted: task.length >= minimum, empty: task.length === 0 }).toEqual({ stack, granted: true, empty: minimum === 0 });
+      // Of the shipped services only nightly declares permissions; the others hold only their job queues' statements.
+      const own = task.filter((s) => !/^(ConsumeJobs|SendJobs\d+)$/.test(s.sid ?? ""));
+      const declares = minimum > 0 || stack.endsWith("-nightly");
+      expect({ stack, granted: own.length >= minimum, empty: own.length === 0 }).toEqual({ stack, granted: true, empty: !declares });
       for (const s of task) {
         for (const action of s.actions) expect({ stack, action, named: NAMED_ACTION.test(action) }).toEqual({ stack, action, named: true });
         if (s.resources.includes("*")) expect({ stack, sid: s.sid, starOnly: s.actions.every(starOnly) }).toEqual({ stack, sid: s.sid, starOnly: true });
@@ -82,5 +84,40 @@ describe("task roles across every environment", () => {
       const taskActions = new Set(task.flatMap((s) => s.actions));
       expect({ stack, leaked: execution.flatMap((s) => s.actions).filter((a) => taskActions.has(a) && a !== "secretsmanager:GetSecretValue") }).toEqual({ stack, leaked: [] });
     }
+  });
+});
+
+describe("job queues across every environment", () => {
+  const all = taskDefinitions(defaultConfig);
+  const sqs = (statements: readonly Statement[]) => statements.filter((s) => s.actions.some((a) => a.startsWith("sqs:")));
+
+  test.each(all.map((t) => [t.stack, t] as const))("%s: SQS actions only by name, each on exactly one queue ARN, never *", (stack, { task, execution }) => {
+    for (const s of sqs(task)) {
+      expect({ stack, sid: s.sid, wildcards: s.actions.filter((a) => a.includes("*")) }).toEqual({ stack, sid: s.sid, wildcards: [] });
+      expect({ stack, sid: s.sid, resources: s.resources.length, star: s.resources.some((r) => r.includes("*")) }).toEqual({ stack, sid: s.sid, resources: 1, star: false });
+    }
+    expect({ stack, executionSqs: sqs(execution).length }).toEqual({ stack, executionSqs: 0 });
+  });
+
+  test("the worker consumes exactly its own queue, bun-api sends to exactly it, nothing else touches SQS", () => {
+    const by = (suffix: string) => all.filter((t) => t.stack.endsWith(suffix));
+    expect(by("-worker").map((t) => sqs(t.task).map((s) => [s.sid, s.actions]))).toEqual(
+      Object.keys(defaultConfig.environments).map(() => [["ConsumeJobs", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]]]),
+    );
+    expect(by("-bun-api").map((t) => sqs(t.task).map((s) => [s.sid, s.actions]))).toEqual(Object.keys(defaultConfig.environments).map(() => [["SendJobs1", ["sqs:SendMessage", "sqs:GetQueueAttributes"]]]));
+    // In a whole-app synth the producer's resource is the worker stack's output, read as remote state.
+    for (const t of by("-bun-api")) expect(sqs(t.task)[0]!.resources).toEqual([expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.arn\}$|terraform_remote_state/)]);
+  });
+});
+
+describe("nightly's task role", () => {
+  test.each(Object.keys(defaultConfig.environments))("%s: get and list under incoming/ and put under reports/ of its own bucket, nothing else", (env) => {
+    const { task } = taskDefinitions(defaultConfig).find((t) => t.stack === `${env}-nightly`)!;
+    const bucket = `arn:aws:s3:::bun-fargate-${env}-nightly`;
+    expect(task.map((s) => ({ actions: s.actions, resources: s.resources, condition: (s as { condition?: unknown }).condition }))).toEqual([
+      { actions: ["s3:GetObject"], resources: [`${bucket}/incoming/*`], condition: undefined },
+      { actions: ["s3:ListBucket"], resources: [bucket], condition: [{ test: "StringLike", variable: "s3:prefix", values: ["incoming/*"] }] },
+      { actions: ["s3:PutObject"], resources: [`${bucket}/reports/*`], condition: undefined },
+    ]);
   });
 });

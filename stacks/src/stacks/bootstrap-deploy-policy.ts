@@ -72,7 +72,7 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
           "ec2:ReplaceRouteTableAssociation", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
           "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:ModifySecurityGroupRules",
           "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-          "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+          "ec2:UpdateSecurityGroupRuleDescriptions*",
           "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint",
           "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "ec2:CreateTags", "ec2:DeleteTags",
         ],
@@ -101,11 +101,11 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
         Action: [
           "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
           "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
-          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener*",
+          "elasticloadbalancing:*ListenerCertificates",
           "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
-          "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+          "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup*",
+          "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
         ],
         Resource: [
           arn("elasticloadbalancing", `loadbalancer/app/${scoped}/*`),
@@ -134,10 +134,11 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
         Resource: [arn("cloudwatch", `alarm:${env}-*`), arn("cloudwatch", `alarm:TargetTracking-service/${scoped}/*`), arn("cloudwatch", `dashboard/${scoped}`, "")],
       },
       {
+        // Schedules, and the rules that send a scheduled task's failed runs to its log group (FailedRuns).
         Sid: "ManageSchedules",
         Effect: "Allow",
-        Action: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:TagResource", "scheduler:UntagResource", "scheduler:ListTagsForResource"],
-        Resource: arn("scheduler", `schedule/default/${env}-*`),
+        Action: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:*TagResource", "scheduler:ListTagsForResource", "events:*Rule*", "events:*Targets", "events:*TagResource", "events:ListTagsForResource"],
+        Resource: [arn("scheduler", `schedule/default/${env}-*`), arn("events", `rule/${env}-*`)],
       },
       { Sid: "ReadCertificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: arn("acm", "certificate/*") },
     ),
@@ -164,7 +165,8 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
           "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
           "logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters",
         ],
-        Resource: [arn("logs", `log-group:/ecs/${p.project}/${env}/*`), arn("logs", `log-group:/vpc/${env}/*`)],
+        // /aws/events/: the failed-run events of scheduled tasks (EventBridge writes only under that path).
+        Resource: [arn("logs", `log-group:/ecs/${p.project}/${env}/*`), arn("logs", `log-group:/vpc/${env}/*`), arn("logs", `log-group:/aws/events/${env}-*`)],
       },
       {
         Sid: "ManageAccessLogBucket",
@@ -248,7 +250,8 @@ export function deployPolicies(p: DeployPolicyProps): Record<string, PolicyDocum
 /**
  * Lookups IAM only grants on `"Resource": "*"`, kept apart so the exception is visible: listing a
  * cluster's tasks (deploy verification; narrowed by the `ecs:cluster` condition) and listing
- * certificates (the ALB's certificate lookup by domain), saved Logs Insights queries, key aliases and
+ * certificates (the ALB's certificate lookup by domain), saved Logs Insights queries, the account's log
+ * resource policies, key aliases and
  * Chatbot channel configurations.
  */
 export function deployLookupPolicy(p: DeployPolicyProps): PolicyDocument {
@@ -261,11 +264,12 @@ export function deployLookupPolicy(p: DeployPolicyProps): PolicyDocument {
       Condition: { ArnEquals: { "ecs:cluster": `arn:${p.partition}:ecs:${p.region}:${p.accountId}:cluster/${p.project}-${p.environment}` } },
     },
     { Sid: "ListCertificates", Effect: "Allow", Action: ["acm:ListCertificates"], Resource: "*" },
-    // Saved Logs Insights queries and these reads have no resource type to scope to.
+    // Saved Logs Insights queries, account-level log resource policies (each scheduled task's failed-run
+    // log group has one, admitting only its rule) and these reads have no resource type to scope to.
     {
       Sid: "QueriesAndAliases",
       Effect: "Allow",
-      Action: ["logs:*QueryDefinition*", "kms:ListAliases"],
+      Action: ["logs:*QueryDefinition*", "logs:*ResourcePolic*", "kms:ListAliases"],
       Resource: "*",
     },
     // A new key has no ARN yet: it must carry the environment's tag, and only keys with that tag are managed.

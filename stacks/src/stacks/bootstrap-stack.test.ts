@@ -5,6 +5,7 @@ import { Testing } from "cdktf";
 import { AWS_PROFILE, resources, synth, type SynthesizedStack } from "../testing";
 import { deployLookupPolicy, deployPolicies, type PolicyDocument } from "./bootstrap-deploy-policy";
 import { deployDomainPolicy, deployDomainStatements } from "./bootstrap-domain-policy";
+import { DEPLOY_QUEUE_ACTIONS, deployQueuePolicy } from "./bootstrap-queue-policy";
 import { BOOTSTRAP_DEFAULTS, BootstrapStack, bootstrapPropsFor, deployDomainOf, deployRoleName, type BootstrapStackProps } from "./bootstrap-stack";
 
 const PROPS: BootstrapStackProps = {
@@ -117,8 +118,23 @@ describe("BootstrapStack", () => {
     expect(statements.flatMap((s) => s.Action).filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
   });
 
+  test("deploy policies: a role of an environment with job queues may manage its own queues only, by name", () => {
+    const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging" }] });
+    const managed = resources(json, "aws_iam_policy");
+    expect(managed.map((p) => p.name)).toEqual(["bunfg-github-deploy-dev-job-queues"]);
+    const attachment = resources(json, "aws_iam_role_policy_attachment");
+    expect(attachment).toHaveLength(1);
+    expect(String(attachment[0]!.role)).toContain("DeployRoleDev");
+    expect(policiesOf(json, "dev")["job-queues"]).toBeUndefined();
+    expect(JSON.parse(managed[0]!.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "JobQueues", Effect: "Allow", Action: [...DEPLOY_QUEUE_ACTIONS], Resource: "arn:aws:sqs:us-east-1:111111111111:dev-*" }],
+    });
+    expect(DEPLOY_QUEUE_ACTIONS.some((a) => /Message/.test(a))).toBe(false);
+  });
+
   test("deploy policies: fit IAM's 10,240-character limit for a role's inline policies", () => {
-    const { json } = build();
+    const { json } = build({ environments: [{ name: "dev", queues: true }, { name: "staging", queues: true }] });
     for (const env of ["dev", "staging"]) {
       const total = resources(json, "aws_iam_role_policy")
         .filter((p) => String(p.role).includes(env === "dev" ? "DeployRoleDev" : "DeployRoleStaging"))
@@ -230,7 +246,7 @@ describe("bootstrapPropsFor", () => {
       githubOwner: BOOTSTRAP_DEFAULTS.repository.split("/")[0],
       githubRepo: BOOTSTRAP_DEFAULTS.repository.split("/")[1],
       stateBucketName: "bun-fargate-prod-tfstate",
-      environments: [{ name: "prod", region: "us-east-1", branch: "main", slack: false, domain: { domainName: "api.example.com", hostedZoneId: undefined, createsCertificate: true } }],
+      environments: [{ name: "prod", region: "us-east-1", branch: "main", slack: false, domain: { domainName: "api.example.com", hostedZoneId: undefined, createsCertificate: true }, queues: true }],
     });
     expect(() => new BootstrapStack(Testing.app(), "bootstrap", props)).not.toThrow();
   });
@@ -277,6 +293,9 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   aws_flow_log: ["ec2:CreateFlowLogs", "iam:PassRole"],
   aws_cloudwatch_log_group: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
   aws_cloudwatch_log_metric_filter: ["logs:PutMetricFilter"],
+  aws_cloudwatch_log_resource_policy: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies"],
+  aws_cloudwatch_event_rule: ["events:PutRule", "events:DescribeRule"],
+  aws_cloudwatch_event_target: ["events:PutTargets", "events:ListTargetsByRule"],
   aws_cloudwatch_metric_alarm: ["cloudwatch:PutMetricAlarm"],
   aws_iam_role: ["iam:CreateRole"],
   aws_iam_role_policy: ["iam:PutRolePolicy"],
@@ -320,6 +339,9 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   aws_chatbot_slack_channel_configuration: ["chatbot:CreateSlackChannelConfiguration", "chatbot:DescribeSlackChannelConfigurations", "iam:PassRole"],
   aws_cloudwatch_dashboard: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard"],
   aws_cloudwatch_query_definition: ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions"],
+  aws_sqs_queue: ["sqs:CreateQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ListQueueTags", "sqs:DeleteQueue"],
+  aws_sqs_queue_redrive_policy: ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
+  aws_sqs_queue_redrive_allow_policy: ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
 };
 
 /** IAM's matching: `*` stands for any characters, anywhere in the action. */
@@ -343,7 +365,8 @@ describe("deploy role covers what the environment stacks create", () => {
   test.each(environments.map((e) => [e.environment.name, e] as const))("%s", (name, env) => {
     const props = { partition: "aws", accountId: "111111111111", region: env.environment.region, project: env.environment.project, environment: name, stateBucket: "b", slack: env.environment.notifications.slack !== undefined };
     const domain = deployDomainPolicy(props, deployDomainOf(env.environment));
-    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props), ...(domain ? [domain] : [])].flatMap((d) => d.Statement.flatMap((s) => s.Action));
+    const queues = env.environment.services.some((s) => s.queue) ? [deployQueuePolicy(props)] : [];
+    const actions = [...Object.values(deployPolicies(props)), deployLookupPolicy(props), ...(domain ? [domain] : []), ...queues].flatMap((d) => d.Statement.flatMap((s) => s.Action));
     const types = new Set<string>();
     for (const stack of [env.network, env.cluster, ...env.services, env.operations]) {
       const json = synth(stack);

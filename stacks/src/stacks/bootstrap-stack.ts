@@ -1,6 +1,8 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -15,6 +17,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { deployLookupPolicy, deployPolicies } from "./bootstrap-deploy-policy";
 import { deployDomainPolicy, DOMAIN_POLICY_NAME, type DeployDomain } from "./bootstrap-domain-policy";
+import { deployQueuePolicy, QUEUE_POLICY_NAME } from "./bootstrap-queue-policy";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -42,6 +45,8 @@ export interface BootstrapEnvironment {
    * @default - no Route 53 or ACM changes
    */
   readonly domain?: DeployDomain;
+  /** It has a worker with a queue: the role may manage `<env>-*` SQS queues (bootstrap-queue-policy.ts). @default false */
+  readonly queues?: boolean;
 }
 
 export interface BootstrapStackProps {
@@ -237,6 +242,16 @@ export class BootstrapStack extends TerraformStack {
         const domain = new IamRolePolicy(this, `DeployPolicy${pascal(env.name)}Domain`, { role: role.name, name: DOMAIN_POLICY_NAME, policy: JSON.stringify(domainPolicy) });
         suppressPolicy(domain, "BF-IAM-001", "route53:ListHostedZones (zone lookup by name) and acm:RequestCertificate have no resource-level permissions; the request is bound to the environment's tag");
       }
+      if (env.queues ?? false) {
+        // A managed policy: the role's inline policies are at IAM's 10,240 characters in total already.
+        // Named after the deploy role, outside the `<env>-*` policies the role may attach itself.
+        const queues = new IamPolicy(this, `DeployPolicy${pascal(env.name)}Queues`, {
+          name: `${deployRoleName(props.project, env.name)}-${QUEUE_POLICY_NAME}`,
+          description: `SQS job queues of ${env.name} (${env.name}-*)`,
+          policy: JSON.stringify(deployQueuePolicy(policyProps)),
+        });
+        new IamRolePolicyAttachment(this, `DeployPolicy${pascal(env.name)}QueuesAttachment`, { role: role.name, policyArn: queues.arn });
+      }
       roles.set(env.name, role);
       setup[env.name] = { roleArn: role.arn, githubEnvironment, branch: env.branch ?? BOOTSTRAP_DEFAULTS.branch };
     }
@@ -297,6 +312,7 @@ export function bootstrapPropsFor(environments: readonly ResolvedEnvironment[], 
       branch: options.branch ?? BOOTSTRAP_DEFAULTS.branch,
       slack: e.notifications.enabled && e.notifications.slack !== undefined,
       domain: deployDomainOf(e),
+      queues: e.services.some((s) => s.queue !== undefined),
     })),
   };
 }

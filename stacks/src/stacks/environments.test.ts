@@ -15,7 +15,8 @@ const ecsServices = (stacks: SynthesizedStack[]) => stacks.flatMap((s) => resour
 describe("prod", () => {
   test("runs at least 2 tasks over at least 2 AZs", () => {
     const prod = env("prod");
-    for (const svc of prod.services) {
+    // Services; a scheduled task runs one task per run and has none.
+    for (const svc of prod.services.filter((s) => resources(s, "aws_ecs_service").length > 0)) {
       const target = resources(svc, "aws_appautoscaling_target")[0]!;
       expect(target.min_capacity).toBeGreaterThanOrEqual(2);
       const service = resources(svc, "aws_ecs_service")[0]!;
@@ -73,12 +74,20 @@ describe("dev", () => {
 });
 
 describe("every environment", () => {
-  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group", (name) => {
+  test.each(["dev", "staging", "prod"])("%s: task security groups admit only the ALB security group, and a worker's or a scheduled task's nothing", (name) => {
     const e = env(name);
     const albSg = Object.keys(e.cluster.resource.aws_security_group!).find((k) => k.includes("LoadBalancer"))!;
     for (const svc of e.services) {
       const ingress = resources(svc, "aws_vpc_security_group_ingress_rule");
-      expect(ingress.length).toBeGreaterThan(0);
+      // A scheduled task serves nothing: no ingress rule at all.
+      if (resources(svc, "aws_scheduler_schedule").length > 0) {
+        expect(ingress).toEqual([]);
+        expect(resources(svc, "aws_security_group").length).toBe(1);
+        continue;
+      }
+      // A web service is reached through the ALB; a worker only reaches out (to SQS), so it admits nothing.
+      const web = resources(svc, "aws_lb_target_group").length > 0;
+      expect({ web, ingress: ingress.length > 0 }).toEqual({ web, ingress: web });
       for (const rule of ingress) {
         expect(rule.cidr_ipv4).toBeUndefined();
         expect(rule.cidr_ipv6).toBeUndefined();
@@ -101,10 +110,11 @@ describe("every environment", () => {
 
   test("each environment deploys as its tier says: prod canary 10 % for 5 minutes then bake 10, staging linear 25 % a minute then bake 5, dev rolling", () => {
     const strategies = Object.fromEntries(["dev", "staging", "prod"].map((name) => [name, ecsServices(env(name).services).map((s) => s.deployment_configuration ?? "rolling")]));
+    // bun-api, then the worker, which has no traffic to shift: a full blue-green revision with the tier's bake.
     expect(strategies).toEqual({
-      dev: ["rolling"],
-      staging: [{ strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } }],
-      prod: [{ strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } }],
+      dev: ["rolling", "rolling"],
+      staging: [{ strategy: "LINEAR", bake_time_in_minutes: "5", linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "1" } }, { strategy: "BLUE_GREEN", bake_time_in_minutes: "5" }],
+      prod: [{ strategy: "CANARY", bake_time_in_minutes: "10", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } }, { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" }],
     });
   });
 

@@ -13,7 +13,7 @@ const withWorkers: PlatformConfig = {
   services: [
     ...defaultConfig.services,
     { name: "mailer", kind: "worker", source: "services/mailer", minTasks: 1, maxTasks: 3 },
-    { name: "nightly", kind: "scheduled", source: "services/etl", schedule: "cron(0 3 * * ? *)" },
+    // and the shipped scheduled task, nightly.
   ],
 };
 
@@ -115,13 +115,16 @@ describe("service alarms (service stacks)", () => {
     expect(dev).toMatchObject({ threshold: 1, comparison_operator: "LessThanThreshold", treat_missing_data: "notBreaching" });
   });
 
-  test("a worker gets task, saturation and log-error alarms on its existing error metric; a scheduled task none", () => {
+  test("a worker gets task, saturation and log-error alarms on its existing error metric; a scheduled task only its failed-run alarm", () => {
     const mailer = stackOf("prod", "mailer");
     const names = Object.keys(alarmsOf(mailer)).filter((n) => n.includes("-alert-")).sort();
     expect(names).toEqual(["prod-mailer-alert-log-errors", "prod-mailer-alert-saturated", "prod-mailer-alert-tasks-below-minimum"]);
     expect(resources(mailer, "aws_cloudwatch_log_metric_filter").map((f) => f.name)).toEqual(["prod-mailer-errors"]);
     expect(alarmsOf(mailer)["prod-mailer-alert-log-errors"]).toMatchObject({ metric_name: "prod-mailer-errors", threshold: 5, evaluation_periods: 3 });
-    expect(Object.keys(alarmsOf(stackOf("prod", "nightly"))).filter((n) => n.includes("-alert-"))).toEqual([]);
+    const nightly = alarmsOf(stackOf("prod", "nightly"));
+    expect(Object.keys(nightly).filter((n) => n.includes("-alert-"))).toEqual(["prod-nightly-alert-failed-run"]);
+    expect(nightly["prod-nightly-alert-failed-run"]).toMatchObject({ metric_name: "prod-nightly-failed-runs", threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
+    expect(resources(stackOf("prod", "nightly"), "aws_cloudwatch_log_metric_filter").map((f) => f.name)).toEqual(["prod-nightly-failed-runs"]);
   });
 
   test("every alarm that notifies has its section in the runbook", () => {
@@ -130,7 +133,7 @@ describe("service alarms (service stacks)", () => {
     const whats = new Set(
       environments.flatMap((e) => e.services.flatMap((s) => Object.keys(alarmsOf(synth(s))).filter((n) => n.includes("-alert-")).map((n) => n.split("-alert-")[1]))),
     );
-    expect(whats.size).toBe(6);
+    expect(whats.size).toBe(9);
     expect([...whats].filter((w) => !sections.has(w))).toEqual([]);
   });
 
@@ -171,13 +174,17 @@ describe("notifications off", () => {
   test("prod may not: BF-OPS-001 fails synth, naming the service", () => {
     const { findings } = off("prod", { enabled: false });
     const ops = findings.filter((f) => f.ruleId === "BF-OPS-001");
-    expect(ops.map((f) => [f.level, f.constructPath])).toEqual([["error", "prod-bun-api/Web/Fargate/Service"]]);
+    // Synth stops at the first stack with an error: the worker's, applied (and built) before bun-api's.
+    expect(ops.map((f) => [f.level, f.constructPath])).toEqual([["error", "prod-worker/Worker/Fargate/Service"]]);
     expect(ops[0]!.message).toContain("nobody is told when it fails");
   });
 
   test("prod with a reason: suppressed, and the reason is kept beside the service", () => {
     const { findings, error } = off("prod", { enabled: false, reason: "a demo account nobody is on call for" });
-    expect(findings.filter((f) => f.ruleId === "BF-OPS-001").map((f) => [f.level, f.reason])).toEqual([["suppressed", "a demo account nobody is on call for"]]);
+    expect(findings.filter((f) => f.ruleId === "BF-OPS-001").map((f) => [f.level, f.reason])).toEqual([
+      ["suppressed", "a demo account nobody is on call for"],
+      ["suppressed", "a demo account nobody is on call for"],
+    ]);
     expect(String(error ?? "")).not.toContain("BF-OPS-001");
   });
 });
@@ -208,6 +215,7 @@ describe("<env>-operations: dashboard and saved queries", () => {
       "ALB requests", "ALB 5xx", "ALB latency",
       "bun-api: requests", "bun-api: 5xx", "bun-api: latency",
       "bun-api: tasks (max 10)", "bun-api: CPU and memory (%)", "bun-api: error log lines",
+      "worker: tasks (max 10)", "worker: CPU and memory (%)", "worker: error log lines",
       "mailer: tasks (max 3)", "mailer: CPU and memory (%)", "mailer: error log lines",
     ]);
     const metricsOf = (title: string) => body.widgets.find((w) => w.properties.title === title)!.properties.metrics!;
@@ -232,7 +240,7 @@ describe("<env>-operations: dashboard and saved queries", () => {
     const defs = resources(ops, "aws_cloudwatch_query_definition");
     expect(defs.map((d) => d.name).sort()).toEqual(Object.values(LOG_QUERIES).map((q) => `bunfg/prod/${q.name}`).sort());
     for (const d of defs) {
-      expect(d.log_group_names).toHaveLength(3);
+      expect(d.log_group_names).toHaveLength(4);
       expect(Object.values(LOG_QUERIES).map((q) => q.query)).toContain(d.query_string);
     }
     expect(ops.output!.DashboardUrl!.value).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/bunfg-prod");

@@ -36,6 +36,8 @@ describe("ServiceStack", () => {
       LOG_LEVEL: "debug",
       PORT: "8080",
       SERVICE_NAME: "bun-api",
+      // bun-api sends to the worker's queue (the URL is a reference into the worker's stack).
+      WORKER_QUEUE_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.url\}$/),
     });
     expect(container.stopTimeout).toBe(30);
   });
@@ -49,7 +51,7 @@ describe("ServiceStack", () => {
 describe("ServiceStack deployments", () => {
   const prodWith = (deployment: NonNullable<PlatformConfig["services"][number]["deployment"]>): PlatformConfig => ({
     ...defaultConfig,
-    services: [{ ...defaultConfig.services[0]!, deployment }],
+    services: defaultConfig.services.map((svc) => (svc.name === "bun-api" ? { ...svc, deployment } : svc)),
   });
   const prodFindings = (config: PlatformConfig) => {
     const findings: PolicyFinding[] = [];

@@ -1,6 +1,6 @@
-import { errorLinesFilter, ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
+import { errorLinesFilter, type JobQueue, ScheduledTask, ServiceAlarms, suppressPolicy, WebService, WorkerService, type FargateWorkloadProps, type Network } from "@bun-fargate/constructs";
 import { alternateTargetGroupName, serviceLogGroupName, targetGroupName, type ResolvedService } from "@bun-fargate/config";
-import { DRAIN_TIMEOUT_MS, ENV } from "@bun-fargate/config/runtime";
+import { DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable } from "@bun-fargate/config/runtime";
 import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { TerraformOutput, TerraformVariable } from "cdktf";
@@ -12,6 +12,12 @@ export interface ServiceStackProps extends PlatformStackProps {
   readonly service: ResolvedService;
   readonly network: Network;
   readonly cluster: ClusterStack;
+  /**
+   * The stacks of the workers this service sends to (its `sends`), created before this one: the task
+   * role may send to their queues, the container gets each queue's URL, and this stack is applied
+   * after theirs. @default []
+   */
+  readonly sendsTo?: readonly ServiceStack[];
 }
 
 /** Digest references only: a tag can be moved, a digest always names the same image. */
@@ -27,7 +33,7 @@ export class ServiceStack extends PlatformStack {
   public readonly image: TerraformVariable;
   public readonly appVersion: TerraformVariable;
   public readonly workload: WebService | WorkerService | ScheduledTask;
-  /** Alarms that notify the environment's topic; none for scheduled tasks or without notifications. */
+  /** Alarms that notify the environment's topic; none without notifications, and for a scheduled task only its failed-run alarm (on the workload). */
   public readonly alarms: ServiceAlarms | undefined;
   private readonly cluster: ClusterStack;
 
@@ -57,6 +63,14 @@ export class ServiceStack extends PlatformStack {
     const repository = props.cluster.repositories.get(svc.name);
     if (!repository) throw new Error(`${id}: the cluster stack has no repository for service "${svc.name}"`);
     const logGroupName = serviceLogGroupName(env.project, env.name, svc.name);
+    // The queue lives in its worker's stack; a producer reads its URL and ARN from there (a
+    // cross-stack reference) and is applied after it, so the queue exists before anything sends.
+    const targets = (props.sendsTo ?? []).map((stack) => {
+      const queue = stack.queue;
+      if (!queue) throw new Error(`${id}: sends to "${stack.service.name}", whose stack has no queue`);
+      this.addDependency(stack);
+      return { name: stack.service.name, queue };
+    });
 
     const common: FargateWorkloadProps = {
       name: svc.name,
@@ -79,6 +93,7 @@ export class ServiceStack extends PlatformStack {
         [ENV.appVersion]: this.appVersion.stringValue,
         [ENV.environment]: env.name,
         [ENV.drainTimeoutMs]: String(DRAIN_TIMEOUT_MS),
+        ...Object.fromEntries(targets.map((t) => [producerQueueUrlVariable(t.name), t.queue.queue.url])),
       },
       secrets: svc.secrets,
       command: svc.command,
@@ -86,6 +101,7 @@ export class ServiceStack extends PlatformStack {
       spotShare: svc.spotShare,
       sizeReason: svc.sizeReason,
       permissions: svc.permissions,
+      queues: targets.length > 0 ? { sendsTo: targets.map((t) => t.queue) } : undefined,
     };
     const scaling = { minTasks: svc.minTasks, maxTasks: svc.maxTasks, desiredTasks: svc.desiredTasks, activeHours: env.activeHours, cpuTargetPercent: svc.cpuTargetPercent };
 
@@ -108,11 +124,26 @@ export class ServiceStack extends PlatformStack {
       new TerraformOutput(this, "Url", { value: `${base}${path}` });
       new TerraformOutput(this, "ServiceName", { value: web.fargate.service.name });
     } else if (svc.kind === "worker") {
-      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment });
+      const worker = new WorkerService(this, "Worker", { ...common, ...scaling, deployment: svc.deployment, queue: svc.queue, containerInsights: env.containerInsights });
       this.workload = worker;
       new TerraformOutput(this, "ServiceName", { value: worker.fargate.service.name });
+      if (worker.queue) {
+        this.notify(worker.queue.deadLettersAlarm);
+        this.notify(worker.queue.oldestMessageAlarm);
+        new TerraformOutput(this, "QueueUrl", { value: worker.queue.queue.url });
+        new TerraformOutput(this, "DeadLetterQueueUrl", { value: worker.queue.deadLetterQueue.url });
+      }
     } else {
-      const task = new ScheduledTask(this, "Scheduled", { ...common, schedule: svc.schedule! });
+      const task = new ScheduledTask(this, "Scheduled", {
+        ...common,
+        schedule: svc.schedule!,
+        timezone: svc.scheduling.timezone,
+        maximumRetryAttempts: svc.scheduling.retries,
+        flexibleWindowMinutes: svc.scheduling.flexibleWindowMinutes,
+        maximumEventAgeSeconds: svc.scheduling.maximumEventAgeSeconds,
+      });
+      // A failed night reaches the same people as a web service's trouble.
+      this.notify(task.failedRuns.alarm);
       this.workload = task;
       new TerraformOutput(this, "ScheduleName", { value: task.schedule.name });
     }
@@ -145,6 +176,11 @@ export class ServiceStack extends PlatformStack {
     if (!topic && env.notifications.reason && !(workload instanceof ScheduledTask)) suppressPolicy(workload.fargate.service, "BF-OPS-001", env.notifications.reason);
     new TerraformOutput(this, "LogGroupName", { value: logGroupName });
     new TerraformOutput(this, "ClusterName", { value: props.cluster.cluster.cluster.name });
+  }
+
+  /** The worker's job queue, if this is a worker with one. */
+  public get queue(): JobQueue | undefined {
+    return this.workload instanceof WorkerService ? this.workload.queue : undefined;
   }
 
   /**

@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(`synthesizing ${envName} … `);
   const spec = readRunSpec(synthesize([envName]), stackName(envName, serviceName), { variables: { app_version: values.version ?? "local" } });
   console.error(`done (task definition ${spec.family}: ${spec.cpuUnits / 1024} vCPU, ${spec.memoryMiB} MiB, user ${spec.user ?? "image default"}, read-only root ${spec.readOnlyRoot})`);
+  for (const [name, expr] of Object.entries(spec.standIns)) console.error(`note: ${name} is \${${expr}} in AWS; locally ${spec.environment[name]}, where nothing answers`);
   if (spec.architecture !== (arch === "arm64" ? "ARM64" : "X86_64")) console.error(`note: Fargate runs this task on ${spec.architecture}; this machine runs the ${arch} image built from the same Dockerfile`);
 
   const secretValues: Record<string, string> = {};

@@ -26,6 +26,11 @@ export interface RunOptions {
   readonly secretValues?: Readonly<Record<string, string>>;
   /** Variables to set on top of the task definition's (local-only needs). @default {} */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * "host" shares the host's network (a test's emulator on 127.0.0.1); no port is published then.
+   * @default - the engine's default network, the first container port published on 127.0.0.1
+   */
+  readonly network?: "host";
 }
 
 export interface RunningContainer {
@@ -42,6 +47,8 @@ export interface RunningContainer {
   /** Runs the configured health check once; 0 is healthy. */
   healthcheck(): number;
   inspect(): Record<string, unknown>;
+  /** Waits for the container to exit by itself (a run-to-completion task); resolves with its exit code. */
+  exited(timeoutMs: number): number;
   /** Sends the stop signal, waits up to the stop timeout, then kills; resolves with the exit code and seconds taken. */
   stop(): Promise<{ exitCode: number; seconds: number }>;
   remove(): void;
@@ -82,7 +89,8 @@ export function runArgs(engine: Engine, options: RunOptions, name: string, scrat
   for (const [k, v] of Object.entries({ ...spec.environment, ...options.extraEnvironment })) args.push("--env", `${k}=${v}`);
   for (const k of Object.keys(options.secretValues ?? {})) args.push("--env", k);
   const port = spec.containerPorts[0];
-  if (port !== undefined) args.push("--publish", `127.0.0.1:${options.hostPort ?? ""}:${port}`);
+  if (options.network === "host") args.push("--network", "host");
+  else if (port !== undefined) args.push("--publish", `127.0.0.1:${options.hostPort ?? ""}:${port}`);
   const hc = spec.healthCheck;
   // ECS runs only the task definition's health check, never the image's HEALTHCHECK.
   if (!hc) args.push("--no-healthcheck");
@@ -107,7 +115,7 @@ export function startContainer(engine: Engine, options: RunOptions): RunningCont
   }
   const spec = options.spec;
   let port: number | undefined;
-  if (spec.containerPorts[0] !== undefined) {
+  if (spec.containerPorts[0] !== undefined && options.network !== "host") {
     const mapped = engineOk(engine, ["port", name, `${spec.containerPorts[0]}/tcp`]).trim().split("\n")[0] ?? "";
     port = Number(/:(\d+)$/.exec(mapped)?.[1]);
   }
@@ -123,6 +131,11 @@ export function startContainer(engine: Engine, options: RunOptions): RunningCont
     stderr: () => logs("stderr"),
     exec: (command, env = {}) => engineRun(engine, ["exec", ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]), name, ...command]),
     healthcheck: () => engineRun(engine, ["healthcheck", "run", name]).status,
+    exited: (timeoutMs) => {
+      const r = engineRun(engine, ["wait", name], { timeoutMs });
+      if (r.status !== 0) throw new Error(`${engine.name} wait ${name} failed (exit ${r.status}): ${r.stderr.trim()}`);
+      return Number(r.stdout.trim().split("\n").pop());
+    },
     inspect: () => (JSON.parse(engineOk(engine, ["container", "inspect", name])) as Record<string, unknown>[])[0]!,
     async stop() {
       const started = performance.now();

@@ -33,8 +33,10 @@ export interface RunSpec {
   readonly user: string | undefined;
   readonly readOnlyRoot: boolean;
   readonly mounts: readonly MountSpec[];
-  /** Plain variables, with Terraform variables resolved. */
+  /** Plain variables, with Terraform variables resolved and stand-ins for queue URLs (see {@link standInFor}). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Variables whose value is a local stand-in for a Terraform reference, and what they stand in for. */
+  readonly standIns: Readonly<Record<string, string>>;
   /** Secret variable names and where ECS would read each from. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly healthCheck: HealthCheck | undefined;
@@ -67,10 +69,33 @@ const TRANSLATED = ["user", "readonlyRootFilesystem", "stopTimeout", "portMappin
 
 type Json = Record<string, unknown>;
 
-/** `${var.name}` references resolved from the given values, then from the variables' defaults. */
-function resolveVariables(value: string, variables: Json, given: Readonly<Record<string, string>>, where: string): string {
+/** Where a stand-in queue URL points: the discard port on loopback, where nothing answers. */
+export const STAND_IN_QUEUE_ENDPOINT = "http://127.0.0.1:9/000000000000";
+
+/**
+ * A local value for a Terraform reference that has one: an SQS queue's URL, the worker's own
+ * (`aws_sqs_queue.<name>.url`) or a producer's through a cross-stack output. It is a queue URL of the
+ * right shape on a loopback port where nothing listens, so the container starts and runs as in AWS
+ * while its queue calls fail (a worker logs failed receives and keeps its heartbeat; POST /v1/jobs
+ * answers 503). Undefined for anything else, which stops the run.
+ */
+export function standInFor(expr: string): string | undefined {
+  const own = /^aws_sqs_queue\.([A-Za-z0-9_-]+)\.url$/.exec(expr);
+  const remote = /^data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]*aws_sqs_queue([A-Za-z0-9_-]*?)_?url$/.exec(expr);
+  const name = own?.[1] ?? remote?.[1];
+  if (name === undefined) return undefined;
+  return `${STAND_IN_QUEUE_ENDPOINT}/stand-in-${name.replace(/^_+/, "")}`.slice(0, STAND_IN_QUEUE_ENDPOINT.length + 81);
+}
+
+/** `${var.name}` references resolved from the given values, then from the variables' defaults; queue URLs from {@link standInFor}. */
+function resolveVariables(value: string, variables: Json, given: Readonly<Record<string, string>>, where: string, standIns?: Record<string, string>): string {
   return value.replace(/\$\{([^}]*)\}/g, (all, expr: string) => {
     const m = /^var\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
+    const local = m ? undefined : standInFor(expr);
+    if (local !== undefined && standIns !== undefined && value === all) {
+      standIns[where.replace(/^environment /, "")] = expr;
+      return local;
+    }
     if (!m) throw new TaskDefinitionError(`${where} = "${value}": ${all} is resolved by Terraform at deploy time and has no local value`);
     const name = m[1]!;
     if (given[name] !== undefined) return given[name]!;
@@ -103,8 +128,9 @@ export function readRunSpec(synthOut: string, stack: string, options: ReadOption
   const given = options.variables ?? {};
 
   const environment: Record<string, string> = {};
+  const standIns: Record<string, string> = {};
   for (const e of (c.environment as { name: string; value: string }[] | undefined) ?? []) {
-    environment[e.name] = resolveVariables(e.value, variables, given, `environment ${e.name}`);
+    environment[e.name] = resolveVariables(e.value, variables, given, `environment ${e.name}`, standIns);
   }
   const secrets: Record<string, string> = {};
   for (const s of (c.secrets as { name: string; valueFrom: string }[] | undefined) ?? []) secrets[s.name] = s.valueFrom;
@@ -135,6 +161,7 @@ export function readRunSpec(synthOut: string, stack: string, options: ReadOption
     readOnlyRoot: c.readonlyRootFilesystem === true,
     mounts,
     environment,
+    standIns,
     secrets,
     healthCheck: hc && {
       command: hc.command,

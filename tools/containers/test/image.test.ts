@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { engineOk, engineRun } from "../src/engine";
 import { firstOk, startContainer, type RunningContainer } from "../src/run";
 import type { RunSpec } from "../src/task-definition";
-import { APP_VERSION, BUILD_TIMEOUT_MS, built, engine, longRunning, RUN_ENVIRONMENT, RUN_TIMEOUT_MS, runSpec, services, skip } from "./suite";
+import { APP_VERSION, BUILD_TIMEOUT_MS, built, engine, longRunning, RUN_ENVIRONMENT, RUN_TIMEOUT_MS, runSpec, scheduled, services, skip } from "./suite";
+import { startMoto, type Moto } from "./moto";
 
 /** ELF e_machine values. */
 const EM = { amd64: 62, arm64: 183 } as const;
@@ -18,6 +19,34 @@ const EM = { amd64: 62, arm64: 183 } as const;
 /** A request that stays in flight until the test sends the rest of its body, per service. */
 const SLOW_REQUEST: Readonly<Record<string, { path: string; body: string; status: number }>> = {
   "bun-api": { path: "/v1/notes", body: JSON.stringify({ title: "sent slowly", body: "x".repeat(400) }), status: 201 },
+};
+
+/**
+ * The lines that mark a long-running service's start and stop, by kind: a web service's server
+ * (services/bun-api/src/server.ts) and a worker's poll loop (services/worker/src/worker.ts).
+ */
+const LIFECYCLE: Readonly<Record<"web" | "worker", { started: string; stopping: string; stopped: string; clean: Record<string, unknown> }>> = {
+  web: { started: "listening", stopping: "shutdown started", stopped: "shutdown complete", clean: { drained: true } },
+  worker: { started: "polling", stopping: "draining", stopped: "stopped", clean: { signal: "SIGTERM", released: 0 } },
+};
+
+/**
+ * What a scheduled task's run needs in the emulator, and what it must have left there, per service.
+ * The container runs with the task definition's variables, plus the emulator's endpoint.
+ */
+const SCHEDULED_RUN: Readonly<Record<string, { seed(moto: Moto, env: Readonly<Record<string, string>>): Promise<void>; check(moto: Moto, env: Readonly<Record<string, string>>): Promise<void> }>> = {
+  nightly: {
+    async seed(moto, env) {
+      const bucket = env.NIGHTLY_BUCKET!;
+      await moto.createBucket(bucket);
+      const line = (orderId: string, sku: string, quantity: number, unitPriceCents: number) => JSON.stringify({ orderId, sku, quantity, unitPriceCents });
+      await moto.putObject(bucket, `${env.NIGHTLY_INPUT_PREFIX}a.jsonl`, `${line("o-1", "SKU-A", 2, 500)}\n${line("o-2", "SKU-B", 1, 120)}\n`);
+    },
+    async check(moto, env) {
+      const report = JSON.parse(await moto.getObject(env.NIGHTLY_BUCKET!, `${env.NIGHTLY_OUTPUT_PREFIX}2026-12-03.json`)) as Record<string, unknown>;
+      expect(report).toMatchObject({ runDate: "2026-12-03", objects: 1, records: 2, totals: { orders: 2, quantity: 3, revenueCents: 1120 } });
+    },
+  },
 };
 
 /**
@@ -144,6 +173,70 @@ if (skip) {
     });
   }
 
+  for (const service of scheduled) {
+    const run = SCHEDULED_RUN[service.name];
+    describe.skipIf(!run)(`${service.name}: one run with ${RUN_ENVIRONMENT}'s task definition`, () => {
+      let moto: Moto | undefined;
+      beforeAll(async () => {
+        moto = await startMoto();
+      }, 60_000);
+      afterAll(() => moto?.stop());
+
+      test.skipIf(!startMoto.available)(
+        "runs to its end against the emulator (host network): exit 0, the output written, every stdout line one JSON object, the last its summary",
+        async () => {
+          const spec = runSpec(service.name);
+          const image = await built(service, "amd64");
+          await run!.seed(moto!, spec.environment);
+          const container = startContainer(engine!, {
+            image: image.tag,
+            spec,
+            network: "host",
+            extraEnvironment: { AWS_ENDPOINT_URL: moto!.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", NIGHTLY_RUN_DATE: "2026-12-03" },
+          });
+          try {
+            expect(spec.healthCheck).toBeUndefined();
+            const code = container.exited(RUN_TIMEOUT_MS);
+            const lines = container.stdout().split("\n").filter(Boolean).map((l) => {
+              try {
+                return JSON.parse(l) as Record<string, unknown>;
+              } catch {
+                return { notJson: l };
+              }
+            });
+            expect({ code, notJson: lines.filter((l) => "notJson" in l), stderr: container.stderr() }).toEqual({ code: 0, notJson: [], stderr: "" });
+            expect(lines.at(-1)).toMatchObject({ msg: "nightly run finished", outcome: "ok", env: RUN_ENVIRONMENT, version: APP_VERSION });
+            await run!.check(moto!, spec.environment);
+          } finally {
+            container.remove();
+          }
+        },
+        BUILD_TIMEOUT_MS,
+      );
+
+      test(
+        "without its store: exits non-zero with JSON error lines and no stack trace, as the failed-run alarm expects",
+        async () => {
+          const spec = runSpec(service.name);
+          const image = await built(service, "amd64");
+          // Port 9 (discard) on the container's own loopback: nothing listens there.
+          const container = startContainer(engine!, { image: image.tag, spec, extraEnvironment: { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" } });
+          try {
+            const code = container.exited(RUN_TIMEOUT_MS);
+            expect(code).not.toBe(0);
+            const out = container.stdout();
+            const lines = out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+            expect(lines.some((l) => l.level === "error")).toBe(true);
+            expect(out + container.stderr()).not.toMatch(/\n\s+at \S/);
+          } finally {
+            container.remove();
+          }
+        },
+        BUILD_TIMEOUT_MS,
+      );
+    });
+  }
+
   for (const service of longRunning) {
     describe(`${service.name}: run with ${RUN_ENVIRONMENT}'s task definition`, () => {
       let spec: RunSpec;
@@ -156,6 +249,8 @@ if (skip) {
         entrypoint = imageConfig(image.tag).Config.Entrypoint![0]!;
         container = startContainer(engine!, { image: image.tag, spec });
         if (service.kind === "web") await firstOk(container.port!, "/healthz", performance.now());
+        // A worker touches its heartbeat file before it logs that it polls.
+        else await waitForLog(container, (l) => l.msg === LIFECYCLE.worker.started);
       }, BUILD_TIMEOUT_MS);
 
       test.if(service.kind === "web")(
@@ -200,7 +295,10 @@ if (skip) {
           expect(/^Gid:\s+(.*)$/m.exec(seen.server)![1]!.split(/\s+/).map(Number)).toEqual([gid, gid, gid, gid]);
           expect(seen.checked).toBeGreaterThan(100);
           // Every declared writable mount is writable by the user (Fargate's bind mounts are not, unless the image declares the VOLUME).
-          expect(seen.writable.sort()).toEqual(spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath).sort());
+          // Files the service made inside them (a worker's heartbeat file) are the mount's; nothing outside is writable.
+          const mounts = spec.mounts.filter((m) => !m.readOnly).map((m) => m.containerPath);
+          expect(seen.writable.filter((p) => mounts.includes(p)).sort()).toEqual(mounts.sort());
+          expect(seen.writable.filter((p) => !mounts.some((m) => p === m || p.startsWith(`${m}/`)))).toEqual([]);
           const cpus = seen.cpu.max ? Number(seen.cpu.max.split(" ")[0]) / Number(seen.cpu.max.split(" ")[1]) : Number(seen.cpu.quota) / Number(seen.cpu.period);
           expect(cpus).toBeCloseTo(spec.cpuUnits / 1024, 5);
           expect(Number(seen.memory)).toBe(spec.memoryMiB * 1024 * 1024);
@@ -209,15 +307,16 @@ if (skip) {
       );
 
       test(
-        "SIGTERM with a request in flight: the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
+        "SIGTERM (with a request in flight, for a web service): the request completes, the container exits 0 within the drain window, every stdout line is one JSON object",
         async () => {
+          const marks = LIFECYCLE[service.kind as "web" | "worker"];
           const slow = SLOW_REQUEST[service.name];
           const request = slow && container.port ? slowRequest(container.port, slow.path, slow.body) : undefined;
           await request?.sent;
           if (request) await Bun.sleep(200);
           const stopping = container.stop();
           stopped = true;
-          await waitForLog(container, (l) => l.msg === "shutdown started");
+          await waitForLog(container, (l) => l.msg === marks.stopping);
           request?.finish();
           const raw = request ? await request.response : "";
           const { exitCode, seconds } = await stopping;
@@ -235,16 +334,16 @@ if (skip) {
           });
           expect(parsed.filter((l) => "notJson" in l)).toEqual([]);
           const messages = parsed.map((l) => l.msg);
-          expect(messages[0]).toBe("listening");
-          expect(messages.at(-1)).toBe("shutdown complete");
-          const started = messages.indexOf("shutdown started");
+          expect(messages[0]).toBe(marks.started);
+          expect(messages.at(-1)).toBe(marks.stopped);
+          const started = messages.indexOf(marks.stopping);
           expect(started).toBeGreaterThan(0);
           if (slow) {
             const answered = parsed.findIndex((l) => l.msg === "request" && l.path === slow.path);
             expect(parsed[answered]).toMatchObject({ status: slow.status });
             expect(answered).toBeGreaterThan(started);
           }
-          expect(parsed.at(-1)).toMatchObject({ drained: true });
+          expect(parsed.at(-1)).toMatchObject(marks.clean);
         },
         RUN_TIMEOUT_MS,
       );

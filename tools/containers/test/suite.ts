@@ -34,6 +34,8 @@ export const { engine, skip } = probe();
 export const services: readonly ResolvedService[] = loadConfig(undefined, { only: [RUN_ENVIRONMENT] }).environments[0]!.services;
 /** Services that run a long-lived process (a scheduled task's container is started by its schedule). */
 export const longRunning = services.filter((s) => s.kind !== "scheduled");
+/** Services that run to an end and exit (EventBridge Scheduler starts them). */
+export const scheduled = services.filter((s) => s.kind === "scheduled");
 
 let synthOut: string | undefined;
 export function runSpec(service: string): RunSpec {

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readRunSpec, TaskDefinitionError } from "../src/task-definition";
+import { readRunSpec, STAND_IN_QUEUE_ENDPOINT, standInFor, TaskDefinitionError } from "../src/task-definition";
 import { synthesize } from "../src/synth";
 
 const out = synthesize(["dev", "prod"]);
@@ -23,6 +23,24 @@ function edited(stack: string, edit: (container: Record<string, unknown>) => voi
 }
 
 describe("readRunSpec", () => {
+  test("queue URLs (the worker's own, a producer's across stacks) get a loopback stand-in, named in standIns", () => {
+    for (const env of ["dev", "prod"]) {
+      const worker = readRunSpec(out, `${env}-worker`);
+      expect(worker.environment.QUEUE_URL).toStartWith(`${STAND_IN_QUEUE_ENDPOINT}/stand-in-`);
+      expect(Object.keys(worker.standIns)).toEqual(["QUEUE_URL"]);
+      expect(worker.standIns.QUEUE_URL).toMatch(/^aws_sqs_queue\.[A-Za-z0-9_]+\.url$/);
+      const api = readRunSpec(out, `${env}-bun-api`);
+      expect(api.environment.WORKER_QUEUE_URL).toBe(worker.environment.QUEUE_URL);
+      expect(api.standIns.WORKER_QUEUE_URL).toStartWith("data.terraform_remote_state.");
+    }
+    // Only a whole value that is a queue's URL: anything else is still refused.
+    expect(standInFor("aws_sqs_queue.q.arn")).toBeUndefined();
+    expect(standInFor("aws_s3_bucket.b.id")).toBeUndefined();
+    const copy = edited("prod-worker", (c) => ((c.environment as { name: string; value: string }[]).push({ name: "MIXED", value: "x-${aws_sqs_queue.q.url}" })));
+    expect(() => readRunSpec(copy, "prod-worker")).toThrow(/environment MIXED = "x-\$\{aws_sqs_queue\.q\.url\}": .* is resolved by Terraform at deploy time/);
+  });
+
+
   test("reads the synthesized definition: user, read-only root, the /tmp mount, size, stop timeout, health check, variables", () => {
     const spec = readRunSpec(out, "prod-bun-api");
     expect(spec).toMatchObject({ user: "65532:65532", readOnlyRoot: true, cpuUnits: 256, memoryMiB: 512, stopTimeoutSeconds: 30, containerPorts: [8080], architecture: "ARM64" });

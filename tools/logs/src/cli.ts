@@ -6,7 +6,7 @@
 // the region is the environment's. Every problem ends as one message and exit 1, never a stack trace.
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ConfigError, defaultConfig, loadConfig, serviceLogGroupName } from "@bun-fargate/config";
-import { recentEvents, TRACE_ID, traceEvents } from "./logs";
+import { existingLogGroups, recentEvents, TRACE_ID, traceEvents } from "./logs";
 import { prettyLine } from "./pretty";
 
 const USAGE = "usage: pnpm logs <env> <service> [--trace <id>] [--since <minutes>]";
@@ -88,9 +88,16 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const sinceMs = args.sinceMinutes * 60_000;
   try {
     if (args.trace) {
-      const groups = env.services.map((s) => serviceLogGroupName(env.project, env.name, s.name));
+      const wanted = env.services.map((s) => serviceLogGroupName(env.project, env.name, s.name));
+      const groups = await existingLogGroups(client, wanted, serviceLogGroupName(env.project, env.name, ""));
+      const missing = wanted.filter((g) => !groups.includes(g));
+      if (groups.length === 0) {
+        console.error(`pnpm logs: ${where}: none of its services' log groups exists (${wanted.join(", ")}) (is the environment deployed?)`);
+        return 1;
+      }
       const events = await traceEvents(client, groups, args.trace, sinceMs);
       for (const e of events) out(prettyLine(e.message, e.timestamp));
+      if (missing.length) console.error(`not searched, no log group yet: ${missing.join(", ")}`);
       console.error(`${events.length} line(s) of trace ${args.trace} in ${groups.length} log group(s) of ${env.name}, last ${args.sinceMinutes} minutes`);
     } else {
       const group = serviceLogGroupName(env.project, env.name, svc.name);

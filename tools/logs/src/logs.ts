@@ -1,5 +1,6 @@
 import {
   CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   GetQueryResultsCommand,
   StartQueryCommand,
@@ -35,11 +36,38 @@ export async function recentEvents(client: CloudWatchLogsClient, logGroup: strin
 }
 
 /**
- * Every line of one trace across the log groups, by the saved query (Logs Insights), oldest first.
- * Rows are kept only when their line carries that trace ID: Insights already filters, an emulator
- * may not.
+ * Which of `names` exist (one DescribeLogGroups listing per common prefix). A query naming a log
+ * group that does not exist fails as a whole, and a service not deployed yet (or a scheduled job
+ * that has not run) has none.
+ */
+export async function existingLogGroups(client: CloudWatchLogsClient, names: readonly string[], prefix: string): Promise<string[]> {
+  const found = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken }));
+    for (const g of page.logGroups ?? []) if (g.logGroupName) found.add(g.logGroupName);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names.filter((n) => found.has(n));
+}
+
+/** StartQuery takes at most this many log group names. */
+export const MAX_QUERY_LOG_GROUPS = 50;
+
+/**
+ * Every line of one trace across the log groups, by the saved query (Logs Insights), oldest first;
+ * one query per 50 groups. Rows are kept only when their line carries that trace ID: Insights
+ * already filters, an emulator may not.
  */
 export async function traceEvents(client: CloudWatchLogsClient, logGroups: readonly string[], traceId: string, sinceMs: number, timeoutMs = 60_000): Promise<LogEvent[]> {
+  const events: LogEvent[] = [];
+  for (let i = 0; i < logGroups.length; i += MAX_QUERY_LOG_GROUPS) {
+    events.push(...(await traceQueryEvents(client, logGroups.slice(i, i + MAX_QUERY_LOG_GROUPS), traceId, sinceMs, timeoutMs)));
+  }
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+async function traceQueryEvents(client: CloudWatchLogsClient, logGroups: readonly string[], traceId: string, sinceMs: number, timeoutMs: number): Promise<LogEvent[]> {
   const now = Date.now();
   const { queryId } = await client.send(
     new StartQueryCommand({ logGroupNames: [...logGroups], queryString: traceQuery(traceId), startTime: Math.floor((now - sinceMs) / 1000), endTime: Math.ceil(now / 1000) + 1 }),
@@ -47,7 +75,7 @@ export async function traceEvents(client: CloudWatchLogsClient, logGroups: reado
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await client.send(new GetQueryResultsCommand({ queryId }));
-    if (r.status === "Complete") return (r.results ?? []).map(rowToEvent).filter((e) => lineTrace(e.message) === traceId).sort((a, b) => a.timestamp - b.timestamp);
+    if (r.status === "Complete") return (r.results ?? []).map(rowToEvent).filter((e) => lineTrace(e.message) === traceId);
     if (r.status === "Failed" || r.status === "Cancelled" || r.status === "Timeout") throw new Error(`the Logs Insights query ended ${r.status}`);
     if (Date.now() > deadline) throw new Error(`the Logs Insights query did not finish in ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 500));

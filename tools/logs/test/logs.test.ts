@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { traceQuery } from "../src/logs";
+import { defaultConfig, loadConfig, serviceLogGroupName } from "@bun-fargate/config";
+import { MAX_QUERY_LOG_GROUPS, traceEvents, traceQuery } from "../src/logs";
 import { prettyLine } from "../src/pretty";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -138,8 +139,33 @@ describe.skipIf(!hasMoto)("pnpm logs against moto", () => {
     expect(out).toHaveLength(2);
     expect(out[0]).toMatch(/GET \/ -> 200 .*trace=1-6b02f941-f12e7d0c409369c33074d233$/);
     expect(out[1]).toMatch(/GET \/no-such-route -> 404 .*trace=1-6b02f941/);
+    // Only bun-api's group exists here: the other services' groups are named as not searched (a
+    // query naming a missing group would fail as a whole).
+    const dev = loadConfig(defaultConfig, { only: ["dev"] }).environments[0]!;
+    const others = dev.services.filter((s) => s.name !== "bun-api").map((s) => serviceLogGroupName(dev.project, "dev", s.name));
     expect(r.stderr).toContain(`2 line(s) of trace ${TRACE_A} in 1 log group(s) of dev`);
+    if (others.length) expect(r.stderr).toContain(`not searched, no log group yet: ${others.join(", ")}`);
+    else expect(r.stderr).not.toContain("not searched");
   });
+
+  test("--trace where no service's log group exists: a message, exit 1", () => {
+    const r = cli(["staging", "bun-api", "--trace", TRACE_A], aws());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("pnpm logs: staging (region us-east-1, account 222222222222): none of its services' log groups exists (/ecs/bunfg/staging/bun-api");
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
+  test(`more log groups than one query takes (${MAX_QUERY_LOG_GROUPS}): one query per ${MAX_QUERY_LOG_GROUPS}, every line found once`, async () => {
+    const client = new CloudWatchLogsClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const empty = Array.from({ length: MAX_QUERY_LOG_GROUPS + 3 }, (_, i) => `/ecs/bunfg/dev/empty${String(i).padStart(2, "0")}`);
+    for (const name of empty) await client.send(new CreateLogGroupCommand({ logGroupName: name }));
+    // GROUP falls in the second query, after the first 50 empty groups.
+    const groups = [...empty.slice(0, MAX_QUERY_LOG_GROUPS), GROUP, ...empty.slice(MAX_QUERY_LOG_GROUPS)];
+    const events = await traceEvents(client, groups, TRACE_A, 10 * 60_000);
+    client.destroy();
+    expect(events.map((e) => JSON.parse(e.message).path)).toEqual(["/", "/no-such-route"]);
+    expect(events[0]!.timestamp).toBeLessThan(events[1]!.timestamp);
+  }, 60_000);
 
   test("a log group that does not exist: a message, exit 1", () => {
     const r = cli(["staging", "bun-api"], aws());

@@ -12,8 +12,10 @@ import { secretFinding } from "../secrets";
 import { CPU_TARGET_RANGE, REQUEST_TARGET_RANGE } from "../capacity";
 import { DeploymentSchema } from "./deployment";
 import { PermissionsSchema } from "./permissions";
+import { SchedulingSchema } from "./scheduling";
 import { bool, dict, int, list, oneOf, stepped, strictObject, text } from "./fields";
 import { MIN_REASON_LENGTH } from "./reason";
+import { QueueSchema, SendsSchema } from "./queue";
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -203,8 +205,13 @@ export const serviceSettingsEntries = {
   logLevel: v.optional(oneOf(LOG_LEVELS)),
   /** Turn on ECS Exec (shell access through SSM). @default - the environment's `enableExec` */
   enableExec: v.optional(bool()),
-  /** Schedule of a `scheduled` service (`cron(...)` or `rate(...)`, UTC). @default - none; required for `scheduled` */
+  /** Schedule of a `scheduled` service (`cron(...)` or `rate(...)`, in `scheduling.timezone`). @default - none; required for `scheduled` */
   schedule: v.optional(scheduleSchema),
+  /**
+   * How EventBridge Scheduler starts a `scheduled` service's runs (time zone, retries, flexible
+   * window); merged key by key over the service's own. @default - each field's own default (schema/scheduling.ts)
+   */
+  scheduling: v.optional(SchedulingSchema),
   /** Routing of a `web` service. @default - none; required for `web` */
   routing: v.optional(RoutingSchema),
   /**
@@ -224,6 +231,11 @@ export const serviceSettingsEntries = {
    * merged key by key over the service's own. @default - each threshold's own default
    */
   alarms: v.optional(AlarmsSchema),
+  /**
+   * The job queue of a `worker`: an SQS queue and a dead-letter queue in its stack, consumed by its
+   * tasks; merged key by key over the service's own. @default - no queue
+   */
+  queue: v.optional(QueueSchema),
 };
 
 export const ServiceSettingsSchema = strictObject(serviceSettingsEntries, "an object of service settings");
@@ -254,6 +266,13 @@ export const ServiceSchema = strictObject(
         }),
       ),
     ),
+    /**
+     * Workers this service enqueues jobs for: each must be a `worker` with a `queue`. The service's
+     * task role may send to exactly those queues, it gets `<WORKER>_QUEUE_URL`, and its stack is
+     * applied after theirs. The same in every environment, since it orders the stacks.
+     * @default [] (sends to no queue)
+     */
+    sends: v.optional(SendsSchema),
     ...serviceSettingsEntries,
   },
   "an object { name, kind, source, ... }",

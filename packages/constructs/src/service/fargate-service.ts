@@ -9,6 +9,7 @@ import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { capacityStrategy } from "./capacity-strategy";
 import { deploymentProblem, ecsDeploymentConfiguration, type DeploymentSettings } from "./deployment-strategy";
+import type { JobQueue } from "../queue/job-queue";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import type { FargateTaskDefinition } from "./task-definition";
 import { workloadSecurityGroup, workloadTask, type FargateWorkloadProps } from "./workload";
@@ -60,6 +61,8 @@ export interface FargateServiceProps extends FargateWorkloadProps {
    * @default 85 behind a load balancer (requests lead; DEFAULT_WEB_CPU_TARGET_PERCENT), else 60
    */
   readonly cpuTargetPercent?: number;
+  /** Scale on this queue's backlog per task too (a worker's own queue). @default - not on a queue */
+  readonly queueBacklog?: { readonly queue: JobQueue; readonly backlogPerTask: number; readonly containerInsights?: boolean };
 }
 
 /**
@@ -159,6 +162,12 @@ export class FargateService extends Construct {
         ? { resourceLabel: lb.requestLabel, target: lb.requestsPerTask ?? DEFAULT_REQUESTS_PER_TASK_PER_MINUTE, targetGroups: alternate?.requestDimensions }
         : undefined,
       activeHours: props.activeHours,
+      alarmPrefix: `${props.namePrefix}-${props.name}`,
+      queueBacklog: props.queueBacklog && {
+        queueName: props.queueBacklog.queue.queueName,
+        backlogPerTask: props.queueBacklog.backlogPerTask,
+        containerInsights: props.queueBacklog.containerInsights,
+      },
     });
   }
 }

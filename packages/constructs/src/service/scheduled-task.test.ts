@@ -23,7 +23,7 @@ describe("ScheduledTask", () => {
       expect(schedule().target).toMatchObject({
         arn: tf.ref(cluster.cluster, "arn"),
         role_arn: tf.ref(job.schedulerRole, "arn"),
-        retry_policy: { maximum_retry_attempts: 2 },
+        retry_policy: { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600 },
       });
     });
 
@@ -118,7 +118,19 @@ describe("ScheduledTask", () => {
 
   test("maximumRetryAttempts sets the retries", () => {
     const { tf, job } = scheduled({ maximumRetryAttempts: 0 });
-    expect(tf.of(job.schedule).target.retry_policy).toEqual({ maximum_retry_attempts: 0 });
+    expect(tf.of(job.schedule).target.retry_policy).toEqual({ maximum_retry_attempts: 0, maximum_event_age_in_seconds: 3600 });
+  });
+
+  test("maximumEventAgeSeconds sets how long a run that cannot start is retried", () => {
+    const { tf, job } = scheduled({ maximumEventAgeSeconds: 86400 });
+    expect(tf.of(job.schedule).target.retry_policy).toEqual({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 86400 });
+  });
+
+  test("flexibleWindowMinutes lets Scheduler start the run within that many minutes", () => {
+    const { tf, job } = scheduled({ flexibleWindowMinutes: 30 });
+    expect(tf.of(job.schedule).flexible_time_window).toEqual({ mode: "FLEXIBLE", maximum_window_in_minutes: 30 });
+    const off = scheduled({ flexibleWindowMinutes: "off" });
+    expect(off.tf.of(off.job.schedule).flexible_time_window).toEqual({ mode: "OFF" });
   });
 
   test.each(["rate(1 hour)", "cron(*/15 * * * ? *)", "at(2030-01-01T00:00:00)"])("schedule %s is accepted as is", (schedule) => {
@@ -162,6 +174,16 @@ describe("ScheduledTask", () => {
       expect(() =>
         build((stack) => new ScheduledTask(stack, "Job", { ...workloadProps(platform(stack), "etl"), schedule })),
       ).toThrow(`ScheduledTask "etl": schedule "${schedule}" must be cron(...), rate(...) or at(...)`);
+    });
+
+    test.each([
+      [{ maximumRetryAttempts: 186 }, "maximumRetryAttempts 186 must be a whole number from 0 to 185"],
+      [{ maximumRetryAttempts: 1.5 }, "maximumRetryAttempts 1.5 must be a whole number from 0 to 185"],
+      [{ flexibleWindowMinutes: 0 }, 'flexibleWindowMinutes 0 must be "off" or a whole number from 1 to 1440'],
+      [{ flexibleWindowMinutes: 1441 }, 'flexibleWindowMinutes 1441 must be "off" or a whole number from 1 to 1440'],
+      [{ maximumEventAgeSeconds: 59 }, "maximumEventAgeSeconds 59 must be a whole number from 60 to 86400"],
+    ])("%j", (props, message) => {
+      expect(() => build((stack) => new ScheduledTask(stack, "Job", { ...workloadProps(platform(stack), "etl"), schedule: "rate(1 day)", ...props }))).toThrow(`ScheduledTask "etl": ${message}`);
     });
 
     test("the task size is invalid", () => {

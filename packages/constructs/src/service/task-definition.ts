@@ -6,7 +6,7 @@ import { CONTAINER_BINARY, CONTAINER_USER, HEALTHCHECK_ARG, STOP_TIMEOUT_SECONDS
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { suppressPolicy } from "../policy/suppress";
-import { TaskRoles } from "./task-roles";
+import { TaskRoles, type TaskQueues } from "./task-roles";
 
 export interface FargateTaskDefinitionProps {
   /** Task family and container name. */
@@ -48,6 +48,8 @@ export interface FargateTaskDefinitionProps {
   readonly sizeReason?: string;
   /** What the application may do in AWS, granted to the task role only. @default [] */
   readonly permissions?: readonly Grant[];
+  /** Job queues the task consumes or sends to (task role only). @default - none */
+  readonly queues?: TaskQueues;
 }
 
 function secretValueFrom(ref: SecretRef): string {
@@ -94,6 +96,7 @@ export class FargateTaskDefinition extends Construct {
       secretArns: Object.values(secrets).map((ref) => ("secretsManagerArn" in ref ? ref.secretsManagerArn : ref.ssmParameterArn)),
       enableExec: props.enableExec ?? false,
       permissions: props.permissions ?? [],
+      queues: props.queues,
     });
 
     // ECS Exec's agent keeps state and logs under these paths; with a read-only root it needs them

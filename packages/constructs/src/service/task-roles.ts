@@ -5,6 +5,20 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { permissionStatements, secretResourceArn, type Grant } from "@bun-fargate/config";
 import { Construct } from "constructs";
+import type { JobQueue } from "../queue/job-queue";
+
+/** What a worker's task may do on its own queue: receive, delete, extend a job's visibility, read its attributes. */
+export const CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"] as const;
+/** What a producer's task may do on a worker's queue: send (batch sends need the same action), and read its attributes. */
+export const SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueAttributes"] as const;
+
+/** The job queues a task consumes and sends to. */
+export interface TaskQueues {
+  /** The worker's own queue. @default - none */
+  readonly consumes?: JobQueue;
+  /** The workers' queues this service enqueues jobs on. @default [] */
+  readonly sendsTo?: readonly JobQueue[];
+}
 
 export interface TaskRolesProps {
   /** Role name prefix, e.g. `prod-bun-api`. */
@@ -17,6 +31,8 @@ export interface TaskRolesProps {
   readonly enableExec?: boolean;
   /** What the application may do: grants expanded by the config's grants table into the task role. @default [] */
   readonly permissions?: readonly Grant[];
+  /** Job queues: consume rights on the worker's own, send rights on the targets', each on its exact ARN. @default - none */
+  readonly queues?: TaskQueues;
 }
 
 /**
@@ -74,6 +90,15 @@ export class TaskRoles extends Construct {
         })),
       });
       new IamRolePolicy(this, "AppPolicy", { role: this.taskRole.id, name: "app-permissions", policy: app.json });
+    }
+
+    const queues: DataAwsIamPolicyDocumentStatement[] = [
+      ...(props.queues?.consumes ? [{ sid: "ConsumeJobs", actions: [...CONSUME_ACTIONS], resources: [props.queues.consumes.queue.arn] }] : []),
+      ...(props.queues?.sendsTo ?? []).map((q, i) => ({ sid: `SendJobs${i + 1}`, actions: [...SEND_ACTIONS], resources: [q.queue.arn] })),
+    ];
+    if (queues.length > 0) {
+      const doc = new DataAwsIamPolicyDocument(this, "QueuePolicyDocument", { statement: queues });
+      new IamRolePolicy(this, "QueuePolicy", { role: this.taskRole.id, name: "job-queues", policy: doc.json });
     }
 
     if (props.enableExec ?? false) {

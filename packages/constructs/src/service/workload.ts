@@ -21,6 +21,7 @@ const TASK_SETTINGS = [
   "enableExec",
   "sizeReason",
   "permissions",
+  "queues",
 ] as const satisfies readonly (keyof FargateTaskDefinitionProps)[];
 type TaskSettings = Pick<FargateTaskDefinitionProps, (typeof TASK_SETTINGS)[number]>;
 

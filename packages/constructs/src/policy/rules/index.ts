@@ -6,7 +6,7 @@ import { leastPrivilege, taskRoleGrants } from "./iam";
 import { multiAz, taskIngressClosed } from "./network";
 import { alarmsNotify } from "./operations";
 import { rightSized } from "./size";
-import { immutableTags, logRetention, scanOnPush } from "./storage";
+import { immutableTags, logRetention, queueEncryptedWithDeadLetters, scanOnPush } from "./storage";
 
 /** Every rule, in the order findings are reported. Documented in ../README.md. */
 export const RULES: readonly PolicyRule[] = [
@@ -31,6 +31,7 @@ export const RULES: readonly PolicyRule[] = [
   logRetention,
   immutableTags,
   scanOnPush,
+  queueEncryptedWithDeadLetters,
   rightSized,
   alarmsNotify,
 ];

@@ -46,3 +46,36 @@ export const scanOnPush: PolicyRule = {
     }
   },
 };
+
+/** `${aws_sqs_queue.<name>.<attribute>}` → `<name>`, for the redrive resources that point at a queue. */
+function queueOf(value: unknown): string | undefined {
+  return typeof value === "string" ? /^\$\{aws_sqs_queue\.([^.}]+)\.(url|id|arn)\}$/.exec(value)?.[1] : undefined;
+}
+
+export const queueEncryptedWithDeadLetters: PolicyRule = {
+  id: "BF-SQS-001",
+  title: "SQS queues are encrypted at rest, and a queue that is not a dead-letter queue moves failing messages to one",
+  fix: "set sqs_managed_sse_enabled = true (or kms_master_key_id), and give the queue a redrive policy (aws_sqs_queue_redrive_policy; JobQueue does both)",
+  severity: EVERYWHERE,
+  *check(ctx) {
+    const queues = ctx.resources("aws_sqs_queue");
+    if (queues.length === 0) return;
+    const redriven = new Set<string>();
+    const deadLetters = new Set<string>();
+    for (const r of ctx.resources("aws_sqs_queue_redrive_policy")) {
+      const source = queueOf(r.attrs.queue_url);
+      if (source) redriven.add(source);
+      const target = typeof r.attrs.redrive_policy === "string" ? queueOf(/"deadLetterTargetArn":"(\$\{[^}]+\})"/.exec(r.attrs.redrive_policy)?.[1]) : undefined;
+      if (target) deadLetters.add(target);
+    }
+    for (const r of ctx.resources("aws_sqs_queue_redrive_allow_policy")) {
+      const dlq = queueOf(r.attrs.queue_url);
+      if (dlq) deadLetters.add(dlq);
+    }
+    for (const q of queues) {
+      if (!isTrue(q.attrs.sqs_managed_sse_enabled) && q.attrs.kms_master_key_id === undefined) yield { resource: q, detail: "is not encrypted at rest (no sqs_managed_sse_enabled, no kms_master_key_id)" };
+      const dead = deadLetters.has(q.name) || q.attrs.redrive_allow_policy !== undefined;
+      if (!dead && !redriven.has(q.name) && q.attrs.redrive_policy === undefined) yield { resource: q, detail: "has no redrive policy: a message that always fails is received forever" };
+    }
+  },
+};
