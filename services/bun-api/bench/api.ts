@@ -6,7 +6,10 @@
  * CPU time is read from /proc/<pid>/stat before and after: CPU per request is much steadier than
  * req/s on a shared machine. Medians are reported.
  *
- *   pnpm bench:api [--rounds 5] [--seconds 5] [--connections 50] [--targets bare,ours,pino]
+ *   pnpm bench:api [--rounds 5] [--seconds 5] [--connections 50] [--targets bare,ours,pino,cost:one-header]
+ *
+ * `cost:<variant>` adds a variant of bench/costs-server.ts (one piece of the service's work alone),
+ * closed-loop, beside the others.
  *
  * `pnpm bench:api --fargate` runs bench/fargate.ts instead: open-loop load against servers confined
  * to 0.25 CPU / 512 MiB.
@@ -18,6 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildBinary } from "../scripts/build";
 import { ALB_HEADERS } from "./alb";
+import { VARIANTS } from "./costs-server";
 
 if (process.argv.includes("--fargate")) {
   await import("./fargate");
@@ -45,7 +49,25 @@ const TARGETS = {
   ours: { entry: "src/main.ts", path: "/", logs: true, label: "bun-api (own logger)" },
   pino: { entry: "bench/pino-server.ts", path: "/", logs: true, label: "bun-api with pino" },
 } as const;
-type TargetName = keyof typeof TARGETS;
+type TargetName = string;
+const COST_PREFIX = "cost:";
+
+interface TargetSpec {
+  readonly entry: string;
+  readonly path: string;
+  readonly logs: boolean;
+  readonly label: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+function targetOf(name: TargetName): TargetSpec {
+  if (name in TARGETS) return TARGETS[name as keyof typeof TARGETS];
+  const variant = name.slice(COST_PREFIX.length);
+  if (name.startsWith(COST_PREFIX) && variant in VARIANTS) {
+    return { entry: "bench/costs-server.ts", path: "/", logs: false, label: `+ ${variant}`, env: { COST_VARIANT: variant } };
+  }
+  throw new Error(`unknown target ${name}; expected ${Object.keys(TARGETS).join(", ")} or ${COST_PREFIX}<variant> (${Object.keys(VARIANTS).join(", ")})`);
+}
 
 interface Load {
   requests: number;
@@ -116,7 +138,7 @@ async function start(name: TargetName, binary: string): Promise<Running> {
   const port = await freePort();
   const started = performance.now();
   const proc = spawn([binary], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: "info", ENVIRONMENT: "bench", APP_VERSION: "bench" },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: "info", ENVIRONMENT: "bench", APP_VERSION: "bench", ...targetOf(name).env },
     stdout: "pipe",
     stderr: "inherit",
     stdin: "ignore",
@@ -148,7 +170,7 @@ function parseLatencyMs(text: string, percentile: string): number {
 
 /** Asynchronous, so this process keeps draining the servers' log pipes while wrk runs. */
 async function wrk(binary: string, target: Running, seconds: number): Promise<Load> {
-  const url = `http://127.0.0.1:${target.port}${TARGETS[target.name].path}`;
+  const url = `http://127.0.0.1:${target.port}${targetOf(target.name).path}`;
   const before = cpuMicros(target.proc.pid);
   // Requests carry the ALB's headers; --direct sends bare ones instead (the service then generates
   // a trace ID and reads the peer address from the socket for each one).
@@ -183,8 +205,8 @@ function fmt(value: number, digits = 1): string {
 }
 
 async function main(): Promise<void> {
-  const names = args.targets!.split(",").map((t) => t.trim()) as TargetName[];
-  for (const name of names) if (!(name in TARGETS)) throw new Error(`unknown target ${name}; expected ${Object.keys(TARGETS).join(", ")}`);
+  const names = args.targets!.split(",").map((t) => t.trim());
+  for (const name of names) targetOf(name);
   const wrkBinary = ensureWrk();
   const wrkVersion = spawnSync([wrkBinary, "--version"]).stdout.toString().split("\n")[0]?.trim();
 
@@ -195,7 +217,7 @@ async function main(): Promise<void> {
     const binaries = new Map<TargetName, string>();
     for (const name of names) {
       const outfile = join(dir, name);
-      await buildBinary({ entry: TARGETS[name].entry, outfile });
+      await buildBinary({ entry: targetOf(name).entry, outfile });
       binaries.set(name, outfile);
     }
     for (const name of names) running.push(await start(name, binaries.get(name)!));
@@ -241,7 +263,7 @@ async function main(): Promise<void> {
       const efficiency = bare ? bare.cpu / s.cpu : NaN;
       const p99x = bare ? s.p99 / bare.p99 : NaN;
       const row = [
-        TARGETS[s.name].label,
+        targetOf(s.name).label,
         fmt(s.rps, 0),
         fmt(s.cpu, 2),
         fmt(s.p50, 2),
@@ -270,7 +292,7 @@ async function main(): Promise<void> {
     const pino = summary.find((s) => s.name === "pino");
     if (ours && pino) console.log(`\nown logger vs pino: ${fmt(pino.cpu - ours.cpu, 2)} us less CPU per request (${fmt(pino.cpu / ours.cpu, 2)}×)`);
     running.forEach((t, i) => {
-      if (TARGETS[t.name].logs) console.log(`${t.name}: ${lines[i]} log lines for ${t.served} requests (wrk counts only completed ones), exit ${exits[i]}`);
+      if (targetOf(t.name).logs) console.log(`${t.name}: ${lines[i]} log lines for ${t.served} requests (wrk counts only completed ones), exit ${exits[i]}`);
     });
     const errors = summary.reduce((a, s) => a + s.errors, 0);
     if (errors > 0) console.log(`WARNING: ${errors} wrk errors or non-2xx responses`);

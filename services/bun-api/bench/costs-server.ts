@@ -147,6 +147,34 @@ export const VARIANTS: Record<string, (req: Request) => Response> = {
     );
     return res;
   },
+  /** The request headers as one plain object (Bun's Headers#toJSON) instead of a get per header. */
+  "headers-tojson": (req) => {
+    const h = req.headers.toJSON();
+    sinkHole += (h["x-amzn-trace-id"]?.length ?? 0) + (h.host?.length ?? 0) + (h["user-agent"]?.length ?? 0) + (h["x-forwarded-for"]?.length ?? 0);
+    return text();
+  },
+  /** The five response headers as an array of pairs. */
+  "response-pairs": () => new Response(BODY, { headers: [["content-type", TYPE], ["x-content-type-options", "nosniff"], ["x-frame-options", "DENY"], ["cache-control", "no-store"], ["x-trace-id", TRACE_ID]] }),
+  /** The five response headers: a fresh copy of the template, trace ID set, then given to the Response. */
+  "response-copy-first": () => {
+    const headers = new Headers(TEMPLATE);
+    headers.set("x-trace-id", TRACE_ID);
+    return new Response(BODY, { headers });
+  },
+  /** The four constant response headers only (from the template), no per-request header. */
+  "response-constant": () => new Response(BODY, { headers: TEMPLATE }),
+  /** The line written with its own writeSync per request: a synchronous write per line. */
+  "line-write-each": (req) => {
+    const res = text();
+    writeSync(1, line(req));
+    return res;
+  },
+  /** The line through console.log per request. */
+  "line-console": (req) => {
+    const res = text();
+    console.log(line(req).slice(0, -1));
+    return res;
+  },
   /** AsyncLocalStorage used once at start, not per request: whether its cost is global. */
   "als-once": text,
 };

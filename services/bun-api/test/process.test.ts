@@ -355,4 +355,37 @@ describe("log output", () => {
     },
     TIMEOUT,
   );
+
+  test.each(["throw", "reject"])(
+    "every answered request has its line when the server crashes (uncaught %s) right after a burst",
+    async (mode) => {
+      const server = await startServer({
+        cmd: [process.execPath, "--preload", `${import.meta.dir}/fixtures/crash-on-signal.ts`, MAIN],
+        env: { LOG_LEVEL: "info", CRASH: mode },
+      });
+      const total = 2000;
+      let sent = 0;
+      const traceIds = new Set<string>();
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          while (sent < total) {
+            sent++;
+            const res = await fetch(`${server.url}/`);
+            traceIds.add(res.headers.get(TRACE_HEADER)!);
+            await res.arrayBuffer();
+          }
+        }),
+      );
+      // At once after the last response: the sink holds lines its 10 ms timer has not written yet.
+      server.proc.kill("SIGUSR2");
+      expect(await server.exited).toBe(1);
+      const lines = server.lines();
+      expect(lines.at(-1)).toMatchObject({ level: "fatal", msg: mode === "throw" ? "uncaught exception" : "unhandled rejection" });
+      const logged = requestLines(lines);
+      expect(logged).toHaveLength(total);
+      expect(new Set(logged.map((l) => l.traceId as string))).toEqual(traceIds);
+      expect(server.stderr()).toBe("");
+    },
+    TIMEOUT,
+  );
 });
