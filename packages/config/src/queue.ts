@@ -1,4 +1,5 @@
 /** A worker's job queue with its defaults applied, and the checks across services that `sends` needs. */
+import { dependencyCycle } from "./calls";
 import type { ConfigIssue } from "./errors";
 import type { ResolvedService } from "./resolved";
 import { QUEUE_DEFAULTS } from "./schema/queue";
@@ -87,28 +88,7 @@ function workersWithQueue(services: readonly ResolvedService[]): string {
 
 /** A cycle of `sends` (as the names around it, first repeated at the end), if any. */
 export function sendCycle(services: readonly Pick<ResolvedService, "name" | "sends">[]): string[] | undefined {
-  const sends = new Map(services.map((s) => [s.name, s.sends.filter((t) => t !== s.name)]));
-  const state = new Map<string, "open" | "done">();
-  const path: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === "done") return undefined;
-    if (state.get(name) === "open") return [...path.slice(path.indexOf(name)), name];
-    state.set(name, "open");
-    path.push(name);
-    for (const next of sends.get(name) ?? []) {
-      if (!sends.has(next)) continue;
-      const found = visit(next);
-      if (found) return found;
-    }
-    path.pop();
-    state.set(name, "done");
-    return undefined;
-  };
-  for (const s of services) {
-    const found = visit(s.name);
-    if (found) return found;
-  }
-  return undefined;
+  return dependencyCycle(services, (s) => s.sends ?? []);
 }
 
 /**
