@@ -14,7 +14,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedAccountIds: ["111111111111"],
     vpcCidr: "10.10.0.0/16",
     // No NAT gateway and no interface endpoints: tasks get public IPs (still reachable only from
-    // the ALB). This keeps dev around $30 a month.
+    // the ALB). With one web service dev stays under $30 a month (README "What it costs").
     natStrategy: "none",
     logRetentionDays: 7,
     spotShare: 1,
