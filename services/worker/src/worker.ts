@@ -47,6 +47,8 @@ interface InFlight {
 }
 
 /** A receive still outstanding this long means the loop is stuck (the long poll plus the SDK's retries). */
+/** After SIGTERM, how long a receive already sent may take to return before it is aborted. */
+export const RECEIVE_GRACE_MS = 500;
 const LOOP_STALL_MS = (WAIT_TIME_SECONDS + 40) * 1000;
 const MAX_BACKOFF_MS = 20_000;
 
@@ -94,14 +96,19 @@ export class Worker {
     this.#stopping = true;
     const started = performance.now();
     this.#o.logger.info("draining", { signal, inFlight: this.#inFlight.size, drainTimeoutMs: this.#o.drainTimeoutMs });
-    this.#receiveAbort.abort(new Error("stopping"));
     this.#slotFreed?.();
     const all = () => Promise.all([...this.#inFlight.values()].map((f) => f.settled));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#o.drainTimeoutMs)));
-    // The loop ends once its receive is aborted; the drain timeout bounds the wait for a receive that
-    // ignores the abort (the SDK still resolving credentials), so the exit is never late.
+    // A receive the queue has already answered holds messages now in flight: cut off, they would stay
+    // invisible for their whole visibility timeout. So the receive gets a short grace to return (its
+    // messages are then released); only one still waiting in its long poll, holding nothing, is
+    // aborted. The drain timeout bounds the wait for a receive that ignores the abort (the SDK still
+    // resolving credentials), so the exit is never late.
+    const grace = setTimeout(() => this.#receiveAbort.abort(new Error("stopping")), Math.min(RECEIVE_GRACE_MS, this.#o.drainTimeoutMs));
     await Promise.race([this.#loop, deadline]);
+    clearTimeout(grace);
+    this.#receiveAbort.abort(new Error("stopping"));
     await Promise.race([all(), deadline]);
     clearTimeout(timer);
     const running = [...this.#inFlight.values()].filter((f) => f.state === "running");
