@@ -1,4 +1,5 @@
 import { DEFAULT_CONTAINER_PORT, DRAIN_TIMEOUT_MS, ENV, producerQueueUrlVariable, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { ConfigError, integer, matching, oneOf, type Env } from "@bun-fargate/service-kit/env";
 import { isIP } from "node:net";
 import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 
@@ -46,32 +47,6 @@ const HOST_ALLOWED = "an IPv4 or IPv6 address (0.0.0.0 or :: for every interface
 const KILL_AFTER_MS = STOP_TIMEOUT_SECONDS * 1000;
 const EXIT_MARGIN_MS = 1000;
 
-/** A variable with a value the service cannot run with. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly value: string,
-    readonly allowed: string,
-  ) {
-    super(`${variable}=${JSON.stringify(value)} is not allowed: expected ${allowed}`);
-    this.name = "ConfigError";
-  }
-
-  /** The one line printed before exiting. */
-  toLogLine(now: Date = new Date()): string {
-    return JSON.stringify({
-      time: now.toISOString(),
-      level: "fatal",
-      msg: "invalid configuration",
-      variable: this.variable,
-      value: this.value.length > 200 ? `${this.value.slice(0, 200)}…` : this.value,
-      allowed: this.allowed,
-    });
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks every variable; throws a {@link ConfigError} for the first bad one. */
 export function loadConfig(env: Env): Config {
   const port = integer(env, ENV.port, DEFAULT_CONTAINER_PORT, 0, 65_535, "an integer from 0 to 65535 (0 takes any free port)");
@@ -115,24 +90,4 @@ function address(env: Env): string {
   return raw;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number, allowed: string): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new ConfigError(name, raw, allowed);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, raw, `one of ${allowed.join(", ")}`);
-  return raw as T;
-}
-
-function matching(env: Env, name: string, fallback: string, pattern: RegExp, allowed: string): string {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  if (!pattern.test(raw)) throw new ConfigError(name, raw, allowed);
-  return raw;
-}
+export { ConfigError };

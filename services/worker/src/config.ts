@@ -1,4 +1,5 @@
 import { DRAIN_TIMEOUT_MS, ENV, STOP_TIMEOUT_SECONDS } from "@bun-fargate/config/runtime";
+import { ConfigError, integer, matching, oneOf, type Env } from "@bun-fargate/service-kit/env";
 import { LEVEL_SETTINGS, type LevelSetting } from "@bun-fargate/service-kit/log/logger";
 import { DEFAULT_CONCURRENCY, DEFAULT_HEARTBEAT_FILE, WORKER_ENV, WORKER_TUNING_ENV } from "./contract";
 
@@ -31,26 +32,6 @@ const KILL_AFTER_MS = STOP_TIMEOUT_SECONDS * 1000;
 /** Time kept after the drain for ChangeMessageVisibility of what did not finish, and the exit. */
 const RELEASE_MARGIN_MS = 3000;
 
-/** A variable with a value the worker cannot run with. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly value: string | undefined,
-    readonly allowed: string,
-  ) {
-    super(`${variable}=${value === undefined ? "(unset)" : JSON.stringify(value)} is not allowed: expected ${allowed}`);
-    this.name = "ConfigError";
-  }
-
-  /** The one line printed before exiting. */
-  toLogLine(now: Date = new Date()): string {
-    const value = this.value === undefined ? null : this.value.length > 200 ? `${this.value.slice(0, 200)}…` : this.value;
-    return JSON.stringify({ time: now.toISOString(), level: "fatal", msg: "invalid configuration", variable: this.variable, value, allowed: this.allowed });
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks every variable; throws a {@link ConfigError} for the first bad one. */
 export function loadConfig(env: Env): WorkerConfig {
   const queueUrl = env[WORKER_ENV.queueUrl];
@@ -76,24 +57,4 @@ export function loadHeartbeatFile(env: Env): string {
   return env[WORKER_TUNING_ENV.heartbeatFile] ?? DEFAULT_HEARTBEAT_FILE;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number, allowed: string): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new ConfigError(name, raw, allowed);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, raw, `one of ${allowed.join(", ")}`);
-  return raw as T;
-}
-
-function matching(env: Env, name: string, fallback: string, pattern: RegExp, allowed: string): string {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  if (!pattern.test(raw)) throw new ConfigError(name, raw, allowed);
-  return raw;
-}
+export { ConfigError };
